@@ -1,0 +1,133 @@
+/**
+ * `deno task grade FILE.jsonl [--out FILE] [--time-limit MS]`: grade every row of a JSONL file.
+ *
+ * Each row has `gold` and `pred` (a bare answer or a whole model output), or only `text`. Every
+ * input row is written back with all its fields plus `extracted` and, where `gold` is present,
+ * `correct` and `reason`. Output goes to stdout (or `--out`); progress and a summary line
+ * `{n, graded, correct, accuracy, errors}` go to stderr. A malformed line is reported with its line
+ * number and skipped; the exit code is then 1. A missing file or a wrong flag exits with 2.
+ *
+ * @module
+ */
+import { numberFlag, parseCli, progress, readJsonl, runMain, UsageError } from "../runs/mod.ts";
+import { DEFAULT_LIMITS } from "./equivalence.ts";
+import { extractAnswer } from "./extract.ts";
+import { gradeAnswer } from "./grade.ts";
+
+/** Summary printed on stderr by {@linkcode gradeFile}. */
+export interface GradeSummary {
+  /** Non-blank input lines. */
+  n: number;
+  /** Rows with a gold answer that were compared. */
+  graded: number;
+  /** Rows judged correct. */
+  correct: number;
+  /** correct / graded (0 when nothing was graded). */
+  accuracy: number;
+  /** Malformed or unusable lines. */
+  errors: number;
+}
+
+type Row = Record<string, unknown>;
+
+/**
+ * Grade the rows of `path`, writing JSONL lines with `write`; bad lines are reported with `report`.
+ *
+ * @example
+ * ```ts
+ * const summary = await gradeFile("preds.jsonl", (line) => console.log(line), console.error);
+ * ```
+ */
+export async function gradeFile(
+  path: string,
+  write: (line: string) => void,
+  report: (message: string) => void,
+  timeLimitMs: number = DEFAULT_LIMITS.timeLimitMs,
+): Promise<GradeSummary> {
+  const rows = [];
+  for await (const row of readJsonl<unknown>(path)) rows.push(row);
+  const bar = progress(rows.length, "grading");
+  const s: GradeSummary = { n: rows.length, graded: 0, correct: 0, accuracy: 0, errors: 0 };
+  for (const row of rows) {
+    bar.tick();
+    if (row.error !== undefined) {
+      report(row.error);
+      s.errors++;
+      continue;
+    }
+    const problem = checkRow(row.value);
+    if (typeof problem === "string") {
+      report(`${path}:${row.line}: ${problem}`);
+      s.errors++;
+      continue;
+    }
+    const { value, gold, pred } = problem;
+    if (gold === undefined) {
+      write(JSON.stringify({ ...value, extracted: extractAnswer(pred) }));
+      continue;
+    }
+    const g = gradeAnswer(gold, pred, { timeLimitMs });
+    s.graded++;
+    if (g.correct) s.correct++;
+    write(
+      JSON.stringify({ ...value, extracted: g.extracted, correct: g.correct, reason: g.reason }),
+    );
+  }
+  bar.stop();
+  s.accuracy = s.graded ? s.correct / s.graded : 0;
+  return s;
+}
+
+/** The gold and prediction of a row, or what is wrong with it. */
+function checkRow(value: unknown): { value: Row; gold?: string; pred: string } | string {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    return "row is not a JSON object";
+  }
+  const row = value as Row;
+  const text = asText(row.pred) ?? asText(row.text);
+  if (text === undefined) return 'row needs a string "pred" or "text"';
+  if (row.gold === undefined) return { value: row, pred: text };
+  const gold = asText(row.gold);
+  if (gold === undefined) return '"gold" must be a string or a number';
+  return { value: row, gold, pred: text };
+}
+
+function asText(x: unknown): string | undefined {
+  if (typeof x === "string") return x;
+  if (typeof x === "number" && Number.isFinite(x)) return String(x);
+  return undefined;
+}
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseCli(Deno.args, {
+    out: { type: "string" },
+    "time-limit": { type: "string" },
+  });
+  if (positionals.length !== 1) {
+    throw new UsageError("usage: deno task grade FILE.jsonl [--out FILE] [--time-limit MS]");
+  }
+  const path = positionals[0];
+  try {
+    await Deno.stat(path);
+  } catch {
+    throw new UsageError(`${path}: no such file`);
+  }
+  const timeLimitMs = numberFlag("time-limit", values["time-limit"], {
+    min: 1,
+    fallback: DEFAULT_LIMITS.timeLimitMs,
+  });
+  const lines: string[] = [];
+  const summary = await gradeFile(
+    path,
+    (l) => lines.push(l),
+    (m) => console.error(`error: ${m}`),
+    timeLimitMs,
+  );
+  const body = lines.length ? lines.join("\n") + "\n" : "";
+  if (values.out) await Deno.writeTextFile(values.out, body);
+  else await Deno.stdout.write(new TextEncoder().encode(body));
+  console.error(JSON.stringify(summary));
+  return summary.errors > 0 ? 1 : 0;
+}
+
+if (import.meta.main) await runMain(main);

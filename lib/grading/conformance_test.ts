@@ -1,0 +1,32 @@
+import assert from "node:assert/strict";
+import { runSuite, SUITES } from "./conformance.ts";
+
+Deno.test("conformance suite: >= 300 cases, agreement >= 95%", async () => {
+  const r = await runSuite(SUITES[0]);
+  console.log(
+    JSON.stringify({ suite: "conformance", n: r.n, agree: r.agree, rate: r.rate, maxMs: r.maxMs }),
+  );
+  for (const d of r.disagreements) console.log("  disagree:", JSON.stringify(d));
+  assert.ok(r.n >= 300, `only ${r.n} cases`);
+  assert.ok(r.rate >= 0.95, `agreement ${r.rate}`);
+});
+
+Deno.test("held-out suite: >= 100 cases, agreement >= the Math-Verify estimate's", async () => {
+  const r = await runSuite(SUITES[1]);
+  console.log(
+    JSON.stringify({
+      suite: "heldout",
+      n: r.n,
+      agree: r.agree,
+      rate: r.rate,
+      math_verify: r.math_verify,
+    }),
+  );
+  for (const d of r.disagreements) console.log("  disagree:", JSON.stringify(d));
+  assert.ok(r.n >= 100, `only ${r.n} cases`);
+  assert.ok(
+    r.math_verify !== undefined && r.math_verify.n === r.n,
+    "every held-out case needs math_verify",
+  );
+  assert.ok(r.rate >= r.math_verify.rate, `ours ${r.rate} < math_verify ${r.math_verify.rate}`);
+});

@@ -1,0 +1,25 @@
+/**
+ * A small seeded PRNG (mulberry32) for the numeric spot-checks: same seed, same sample points.
+ *
+ * @module
+ */
+
+/**
+ * A generator of floats in [0, 1) determined by `seed`.
+ *
+ * @example
+ * ```ts
+ * const rand = mulberry32(1);
+ * rand() === mulberry32(1)(); // true
+ * ```
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,179 @@
+/**
+ * The symbolic stage: LaTeX → MathJSON with `@cortex-js/compute-engine` (parsing only, cached), then
+ * a seeded numeric spot-check — both sides evaluated at the same random points for their free
+ * variables — with a compute-engine `.N()` fallback for operators the hand-written evaluator does not
+ * know. Inputs are size- and depth-checked before the (synchronous) parser ever sees them.
+ *
+ * @module
+ */
+import { ComputeEngine } from "@cortex-js/compute-engine";
+import {
+  type Complex,
+  evaluate,
+  freeVariables,
+  type MathJson,
+  TooComplex,
+  Unsupported,
+} from "./evaluate.ts";
+import { nestingDepth } from "./scan.ts";
+import { mulberry32 } from "./prng.ts";
+
+/** A parsed expression, or why it could not be parsed. */
+export type Parsed = ParsedExpression | { error: string };
+
+/** A successfully parsed expression and its free variables. */
+export interface ParsedExpression {
+  /** MathJSON, not canonicalised (`InvisibleOperator`, `Delimiter` kept). */
+  json: MathJson;
+  /** Free variables, sorted. */
+  vars: string[];
+}
+
+/** Limits checked before calling the parser. */
+export interface ParseLimits {
+  /** Longest LaTeX handed to the parser. */
+  maxLength: number;
+  /** Deepest bracket nesting handed to the parser. */
+  maxDepth: number;
+}
+
+/** Thrown when the per-comparison time budget is spent. */
+export class Timeout extends Error {}
+
+let engine: ComputeEngine | undefined;
+const cache = new Map<string, Parsed>();
+const CACHE_LIMIT = 20_000;
+
+function ce(): ComputeEngine {
+  engine ??= new ComputeEngine();
+  return engine;
+}
+
+/**
+ * Create the compute engine and warm its parser (about half a second, once per process), so that
+ * this cost is not charged to the time budget of the first comparison.
+ *
+ * @example
+ * ```ts
+ * warmUp();
+ * ```
+ */
+export function warmUp(): void {
+  if (engine) return;
+  ce().parse("\\frac{\\sqrt{x}}{2}+\\sin(\\pi x)^{2}", { form: "raw" });
+}
+
+/**
+ * Parse normalised LaTeX to MathJSON (cached). Throws {@linkcode TooComplex} for inputs over the
+ * limits; returns `{error}` when the parser reports an error node.
+ *
+ * @example
+ * ```ts
+ * parseLatex("\\frac{x}{2}", { maxLength: 1000, maxDepth: 40 }); // { json: ["Divide","x",2], vars: ["x"] }
+ * ```
+ */
+export function parseLatex(latex: string, limits: ParseLimits): Parsed {
+  const hit = cache.get(latex);
+  if (hit) return hit;
+  if (latex.length > limits.maxLength) {
+    throw new TooComplex(`longer than ${limits.maxLength} chars`);
+  }
+  if (nestingDepth(latex) > limits.maxDepth) {
+    throw new TooComplex(`nested deeper than ${limits.maxDepth}`);
+  }
+  let parsed: Parsed;
+  try {
+    const json = ce().parse(latex, { form: "raw" }).json as MathJson;
+    const err = findError(json);
+    parsed = err ? { error: err } : { json, vars: [...freeVariables(json)].sort() };
+  } catch (e) {
+    parsed = { error: `parser: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(latex, parsed);
+  return parsed;
+}
+
+function findError(json: MathJson): string | null {
+  if (typeof json === "string") return json.startsWith("'") ? "text, not math" : null;
+  if (!Array.isArray(json)) return null;
+  if (json[0] === "Error") return `parse error ${JSON.stringify(json).slice(0, 80)}`;
+  if (json[0] === "__unit__") return "unit";
+  for (let k = 1; k < json.length; k++) {
+    const e = findError(json[k]);
+    if (e) return e;
+  }
+  return null;
+}
+
+/** How a sample point's values are compared. */
+export type SampleCheck = (g: Complex, p: Complex) => boolean;
+
+/** Context of one comparison: deadline and seed. */
+export interface SpotCheck {
+  /** `performance.now()` value after which {@linkcode Timeout} is thrown. */
+  deadline: number;
+  /** Seed of the sample points. */
+  seed: number;
+}
+
+const NODE_BUDGET = 20_000;
+
+/**
+ * Evaluate both expressions at the same random points (one point when there is no free variable)
+ * and return the pairs of values. Points where either side is undefined (NaN) are dropped.
+ *
+ * @example
+ * ```ts
+ * const a = parseLatex("(x+1)^2", { maxLength: 1000, maxDepth: 40 });
+ * const b = parseLatex("x^2+2x+1", { maxLength: 1000, maxDepth: 40 });
+ * if ("json" in a && "json" in b) samplePairs(a, b, { deadline: Infinity, seed: 1 });
+ * ```
+ */
+export function samplePairs(
+  a: ParsedExpression,
+  b: ParsedExpression,
+  ctx: SpotCheck,
+  points = 5,
+): [Complex, Complex][] {
+  const vars = [...new Set([...a.vars, ...b.vars])];
+  if (vars.length > 12) throw new TooComplex("more than 12 variables");
+  const rand = mulberry32(ctx.seed);
+  const n = vars.length === 0 ? 1 : points;
+  const out: [Complex, Complex][] = [];
+  for (let k = 0; k < n; k++) {
+    if (performance.now() > ctx.deadline) throw new Timeout("timeout");
+    // Positive reals in [0.5, 3.5): away from 0 and 1, inside every usual domain (roots, logs).
+    const env = new Map<string, Complex>(vars.map((v) => [v, [0.5 + 3 * rand(), 0]]));
+    const g = value(a.json, env);
+    const p = value(b.json, env);
+    if (Number.isNaN(g[0]) || Number.isNaN(p[0]) || Number.isNaN(g[1]) || Number.isNaN(p[1])) {
+      continue;
+    }
+    out.push([g, p]);
+  }
+  return out;
+}
+
+/** Evaluate with the hand-written evaluator, falling back to compute-engine `.N()`. */
+function value(json: MathJson, env: Map<string, Complex>): Complex {
+  try {
+    return evaluate(json, env, { nodes: NODE_BUDGET });
+  } catch (e) {
+    if (!(e instanceof Unsupported) || /^(text|unbound|sequence)/.test(e.message)) throw e;
+    return engineValue(json, env);
+  }
+}
+
+function engineValue(json: MathJson, env: Map<string, Complex>): Complex {
+  const subs: Record<string, number> = {};
+  for (const [k, v] of env) subs[k] = v[0];
+  // deno-lint-ignore no-explicit-any
+  const boxed = ce().box(json as any).subs(subs).N();
+  const re = boxed.re;
+  const im = boxed.im;
+  if (typeof re !== "number" || Number.isNaN(re)) {
+    throw new Unsupported(`cannot evaluate ${JSON.stringify(json).slice(0, 60)}`);
+  }
+  return [re, typeof im === "number" && Number.isFinite(im) ? im : 0];
+}

@@ -1,0 +1,52 @@
+/**
+ * When two numbers count as equal. Documented in lib/grading/README.md:
+ * - both sides exact (no decimal point anywhere): relative 1e-9 (floating noise only);
+ * - a decimal literal on either side: relative 1e-4 (MARIO_EVAL uses 1e-3 relative below 1 and
+ *   5e-3 absolute above; Math-Verify rounds to 6 decimals); two plain decimals must moreover agree
+ *   when the finer one is rounded to the coarser one's decimals (`.35625` is not `.35626`);
+ * - the gold is a decimal with k >= 2 decimals and the prediction is an exact expression: also
+ *   equal when the prediction rounds to the gold at k decimals (`7.78` vs `\frac{70}{9}`).
+ *
+ * @module
+ */
+
+/** Relative and absolute tolerance. */
+export interface Tolerance {
+  /** Relative to the larger magnitude. */
+  rel: number;
+  /** Floor for values near zero. */
+  abs: number;
+}
+
+/** Tolerance when no decimal literal is involved: floating-point noise only. */
+export const EXACT_TOLERANCE: Tolerance = { rel: 1e-9, abs: 1e-10 };
+/** Tolerance when either side was written with a decimal point. */
+export const DECIMAL_TOLERANCE: Tolerance = { rel: 1e-4, abs: 1e-8 };
+
+/**
+ * `|a - b| <= max(rel * max(|a|, |b|), abs)`; equal infinities are equal.
+ *
+ * @example
+ * ```ts
+ * close(3.1416, Math.PI, DECIMAL_TOLERANCE); // true
+ * close(3.14, Math.PI, DECIMAL_TOLERANCE); // false
+ * ```
+ */
+export function close(a: number, b: number, tol: Tolerance): boolean {
+  if (a === b) return true;
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return false;
+  return Math.abs(a - b) <= Math.max(tol.rel * Math.max(Math.abs(a), Math.abs(b)), tol.abs);
+}
+
+/**
+ * True when `exact` rounds to `gold` at `decimals` places (half a unit in the last place).
+ *
+ * @example
+ * ```ts
+ * roundsTo(70 / 9, 7.78, 2); // true
+ * ```
+ */
+export function roundsTo(exact: number, gold: number, decimals: number): boolean {
+  const half = 0.5 * 10 ** -decimals;
+  return Math.abs(exact - gold) <= half * (1 + 1e-9) + 1e-12;
+}
