@@ -11,6 +11,7 @@ import { createOnnxPolicy } from "../lib/models/onnx/mod.ts";
 import { headScorer, loadHead, qsharpClassifier } from "../lib/rewards/mod.ts";
 import type { TokenClassifier } from "../lib/rewards/mod.ts";
 import { UsageError } from "../lib/runs/mod.ts";
+import { createOpenAIPolicy } from "../lib/models/openai/mod.ts";
 
 /** Repository root (experiments/ is one level down). */
 export const ROOT = new URL("../", import.meta.url).pathname;
@@ -68,7 +69,7 @@ export async function openBackend(flags: BackendFlags): Promise<Backend> {
   let close = async () => {};
   let model: string;
   if (endpoints.length > 0) {
-    throw new UsageError(`--endpoint: HTTP backend not wired yet (${endpoints.join(", ")})`);
+    policy = await createOpenAIPolicy({ endpoints });
     model = policy.name;
   } else {
     model = flags.model ?? EMBEDDED_MODEL;

@@ -1,0 +1,202 @@
+/**
+ * The shape of a paper reproduction and the one function that runs any of them: every arm (a
+ * search method with its options and scorer) goes through the same harness into
+ * `results/<name>/records.jsonl` (append-only, resumable), with a few traces for drawing, and the
+ * summaries with bootstrap CIs go to `results/<name>/summary.json` beside the paper's numbers.
+ *
+ * @module
+ */
+import type { Problem } from "../lib/core/types.ts";
+import { loadDataset } from "../lib/datasets/mod.ts";
+import type { FlagValue } from "../lib/search/registry.ts";
+import type { Backend, ScorerKind } from "./backends.ts";
+import { runMethod, type RunRecord, summarize, type Summary } from "./harness.ts";
+
+/** One number from a paper, with where it comes from. */
+export interface PaperNumber {
+  /** Which table of the paper. */
+  table: string;
+  /** Method as the paper names it. */
+  method: string;
+  /** Model / dataset / budget the number belongs to. */
+  setting: string;
+  /** Metric name (e.g. "accuracy %", "pass@1 %"). */
+  metric: string;
+  /** The value, or null where the paper's number was not recovered. */
+  value: number | null;
+  /** Citation (paper, table, version) as given in shared/docs. */
+  source: string;
+  /** True where the docs tag the number or rule [UNVERIFIED]. */
+  unverified?: boolean;
+}
+
+/** One configuration to run: a registered method, its options and its scorer. */
+export interface Arm {
+  /** Unique label inside the experiment (also the record key). */
+  config: string;
+  /** Registry name of the method. */
+  method: string;
+  /** Method options (flag-able values). */
+  options?: Record<string, FlagValue>;
+  /** Which trained head scores for it (none when absent). */
+  scorer?: ScorerKind;
+  /** The paper row(s) this arm stands beside (`PaperNumber.method`). */
+  paperMethod?: string;
+  /** Nominal budget (samples, particles, beams) for compute curves. */
+  budget?: number;
+}
+
+/** A reproduction of one paper table. */
+export interface Experiment {
+  /** Folder name under results/ and the `deno task repro` argument. */
+  name: string;
+  /** Human title. */
+  title: string;
+  /** The paper (authors, venue, arXiv id). */
+  paper: string;
+  /** Dataset name (lib/datasets registry). */
+  dataset: string;
+  /** Problems in a full run. */
+  limit: number;
+  /** What the method does, in a few sentences with KaTeX (`$...$`) for notebooks. */
+  description: string;
+  /** The paper's numbers. */
+  paperNumbers: PaperNumber[];
+  /** The arms to run. */
+  arms: Arm[];
+  /** Extra work beyond the arms (e.g. label quality); its result goes into summary.extra. */
+  extra?(ctx: ExperimentContext): Promise<Record<string, unknown>>;
+}
+
+/** What an experiment run has at hand. */
+export interface ExperimentContext {
+  backend: Backend;
+  problems: Problem[];
+  seed: number;
+  /** Output folder. */
+  dir: string;
+}
+
+/** One arm's summary in summary.json. */
+export interface ArmSummary extends Summary {
+  config: string;
+  method: string;
+  scorer: string;
+  paperMethod?: string;
+  budget?: number;
+}
+
+/** The contents of `results/<name>/summary.json`. */
+export interface ExperimentSummary {
+  name: string;
+  title: string;
+  paper: string;
+  model: string;
+  dataset: string;
+  seed: number;
+  limit: number;
+  /** The command that reproduces these numbers. */
+  command: string;
+  finished: string;
+  arms: ArmSummary[];
+  paperNumbers: PaperNumber[];
+  extra?: Record<string, unknown>;
+}
+
+/** Options of {@linkcode runExperiment}. */
+export interface RunExperimentOptions {
+  backend: Backend;
+  /** Output folder (default `results/<name>`). */
+  dir: string;
+  seed: number;
+  /** Problems to run (default the experiment's limit). */
+  limit?: number;
+  /** Only these arms (configs). */
+  only?: string[];
+  /** Traces kept per arm (default 3). */
+  traces?: number;
+  /** The command line to record. */
+  command?: string;
+}
+
+/**
+ * Run every arm of an experiment (resuming what is done) and write summary.json.
+ *
+ * @example
+ * ```ts
+ * declare const exp: Experiment;
+ * declare const backend: import("./backends.ts").Backend;
+ * const summary = await runExperiment(exp, { backend, dir: "results/demo", seed: 0, limit: 20 });
+ * ```
+ */
+export async function runExperiment(
+  exp: Experiment,
+  options: RunExperimentOptions,
+): Promise<ExperimentSummary> {
+  const limit = options.limit ?? exp.limit;
+  const problems = await loadDataset(exp.dataset, { limit });
+  const arms = options.only ? exp.arms.filter((a) => options.only!.includes(a.config)) : exp.arms;
+  const records: RunRecord[][] = [];
+  for (const arm of arms) {
+    const scorer = arm.scorer ? await options.backend.scorer(arm.scorer) : undefined;
+    const extra: Record<string, unknown> = {};
+    if (arm.method === "qsharp") extra.classifier = await options.backend.classifier();
+    records.push(
+      await runMethod({
+        method: arm.method,
+        options: { ...arm.options, ...extra },
+        config: arm.config,
+        problems,
+        policy: options.backend.policy,
+        scorer,
+        seed: options.seed,
+        out: `${options.dir}/records.jsonl`,
+        traces: `${options.dir}/traces.jsonl`,
+        maxTraces: options.traces ?? 3,
+        label: `${exp.name}/${arm.config}`,
+      }),
+    );
+  }
+  const ctx = { backend: options.backend, problems, seed: options.seed, dir: options.dir };
+  const summary: ExperimentSummary = {
+    name: exp.name,
+    title: exp.title,
+    paper: exp.paper,
+    model: options.backend.describe.model,
+    dataset: exp.dataset,
+    seed: options.seed,
+    limit: problems.length,
+    command: options.command ??
+      `deno task repro ${exp.name} --limit ${problems.length} --seed ${options.seed}`,
+    finished: new Date().toISOString(),
+    arms: arms.map((arm, i) => ({
+      config: arm.config,
+      method: arm.method,
+      scorer: arm.scorer ?? "none",
+      ...(arm.paperMethod ? { paperMethod: arm.paperMethod } : {}),
+      ...(arm.budget ? { budget: arm.budget } : {}),
+      ...summarize(records[i], options.seed),
+    })),
+    paperNumbers: exp.paperNumbers,
+  };
+  if (exp.extra) summary.extra = await exp.extra(ctx);
+  await Deno.writeTextFile(`${options.dir}/summary.json`, JSON.stringify(summary, null, 1) + "\n");
+  return summary;
+}
+
+/**
+ * Read a finished run's summary.json, or null when there is none.
+ *
+ * @example
+ * ```ts
+ * const s = await readSummary("results/alphamath");
+ * ```
+ */
+export async function readSummary(dir: string): Promise<ExperimentSummary | null> {
+  try {
+    return JSON.parse(await Deno.readTextFile(`${dir}/summary.json`));
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw new Error(`${dir}/summary.json: ${e instanceof Error ? e.message : e}`);
+  }
+}

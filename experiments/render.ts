@@ -1,0 +1,83 @@
+/**
+ * `deno task render [--only NAME]... [--timeout S] [--limit N] [--notebooks DIR] [--out DIR]`
+ *
+ * Executes every `notebooks/*.ipynb` with Jupyter (Deno kernel) into `results/html/<name>.html`,
+ * then writes `results/html/index.html` linking them (title, date, git commit). Progress goes to
+ * stderr. `--limit N` sets `REPRO_LIMIT=N` for the notebooks (small-limit mode for CI); without it
+ * the notebooks see the caller's `REPRO_LIMIT`, if any. Exits 1 when a notebook fails, naming it
+ * with the end of nbconvert's error, and 2 on bad arguments.
+ *
+ * @example
+ * ```sh
+ * deno task render --only datasets --limit 50
+ * ```
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { resolve } from "node:path";
+import { renderNotebooks, writeIndex } from "../lib/report/mod.ts";
+import { repoPath } from "../lib/report/paths.ts";
+
+const USAGE = "usage: deno task render [--only NAME]... [--timeout SECONDS] [--limit N] " +
+  "[--notebooks DIR] [--out DIR]";
+
+/** Run the render task with command-line arguments; returns the exit code. */
+export async function main(args: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        only: { type: "string", multiple: true },
+        timeout: { type: "string" },
+        limit: { type: "string" },
+        notebooks: { type: "string" },
+        out: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
+    }));
+  } catch (e) {
+    console.error(`render: ${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const timeoutS = values.timeout === undefined ? undefined : Number(values.timeout);
+  if (timeoutS !== undefined && !(timeoutS > 0)) {
+    console.error(`render: --timeout must be a positive number of seconds\n${USAGE}`);
+    return 2;
+  }
+  const notebooksDir = values.notebooks ? resolve(values.notebooks) : repoPath("notebooks");
+  const outDir = values.out ? resolve(values.out) : repoPath("results", "html");
+  const started = performance.now();
+  let results;
+  try {
+    results = await renderNotebooks({
+      notebooksDir,
+      outDir,
+      only: values.only?.flatMap((s) => s.split(",")).filter(Boolean),
+      timeoutS,
+      limit: values.limit,
+    });
+  } catch (e) {
+    console.error(`render: ${(e as Error).message}`);
+    return 1;
+  }
+  const index = await writeIndex(notebooksDir, outDir, results);
+  const failed = results.filter((r) => !r.ok);
+  const secs = ((performance.now() - started) / 1000).toFixed(1);
+  console.error(
+    `render: ${
+      results.length - failed.length
+    }/${results.length} notebooks rendered in ${secs} s; index: ${index}`,
+  );
+  for (const f of failed) console.error(`render: error: ${f.error}`);
+  return failed.length > 0 ? 1 : 0;
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

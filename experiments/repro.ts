@@ -1,0 +1,89 @@
+/**
+ * `deno task repro <name>`: run one paper reproduction on the embedded default (or a real model
+ * with `--model DIR` / `--endpoint URL`), resumable, into `results/<name>/`.
+ *
+ * ```sh
+ * deno task repro --list
+ * deno task repro alphamath --limit 100 --seed 0
+ * deno task repro particle_filter --endpoint http://gpu1:8000/v1 --endpoint http://gpu2:8000/v1
+ * ```
+ *
+ * @module
+ */
+import { numberFlag, parseCli, runMain, UsageError } from "../lib/runs/mod.ts";
+import { openBackend, ROOT } from "./backends.ts";
+import { runExperiment } from "./experiment.ts";
+import "./all.ts";
+import { experiments } from "./registry.ts";
+
+const USAGE = `usage: deno task repro NAME [--limit N] [--seed S] [--model DIR | --endpoint URL ...]
+  [--only CONFIG,...] [--out DIR]
+experiments: ${Object.keys(experiments).join(", ")}`;
+
+async function main() {
+  const { values, positionals } = parseCli(Deno.args, {
+    limit: { type: "string" },
+    seed: { type: "string", default: "0" },
+    model: { type: "string" },
+    endpoint: { type: "string", multiple: true },
+    heads: { type: "string" },
+    only: { type: "string" },
+    out: { type: "string" },
+    list: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (values.help) return console.log(USAGE);
+  if (values.list) {
+    for (const e of Object.values(experiments)) console.log(`${e.name}\t${e.title}`);
+    return;
+  }
+  if (positionals.length !== 1) throw new UsageError(`expected one experiment name\n${USAGE}`);
+  const exp = experiments[positionals[0]];
+  if (!exp) {
+    throw new UsageError(
+      `unknown experiment ${positionals[0]}; known: ${Object.keys(experiments).join(", ")}`,
+    );
+  }
+  const seed = numberFlag("seed", values.seed, { integer: true });
+  const limit = values.limit === undefined
+    ? undefined
+    : numberFlag("limit", values.limit, { integer: true, min: 1 });
+  const only = values.only?.split(",").map((s) => s.trim());
+  for (const c of only ?? []) {
+    if (!exp.arms.some((a) => a.config === c)) {
+      throw new UsageError(
+        `--only: ${exp.name} has no arm ${c}; arms: ${exp.arms.map((a) => a.config).join(", ")}`,
+      );
+    }
+  }
+  const dir = values.out ?? `${ROOT}results/${exp.name}`;
+  await Deno.mkdir(dir, { recursive: true });
+  const backend = await openBackend({
+    model: values.model,
+    endpoint: values.endpoint,
+    heads: values.heads,
+  });
+  try {
+    const summary = await runExperiment(exp, {
+      backend,
+      dir,
+      seed,
+      limit,
+      only,
+      command: `deno task repro ${["", ...Deno.args].join(" ").trim()}`,
+    });
+    for (const a of summary.arms) {
+      const ci = a.ci95.map((x) => x.toFixed(3)).join("-");
+      console.error(
+        `${a.config.padEnd(28)} acc ${a.accuracy.toFixed(3)} [${ci}] tokens/problem ${
+          a.tokens_per_problem.toFixed(0)
+        }`,
+      );
+    }
+    console.log(JSON.stringify({ dir, ...summary, paperNumbers: undefined }));
+  } finally {
+    await backend.close();
+  }
+}
+
+if (import.meta.main) await runMain(main);
