@@ -95,7 +95,10 @@ export interface ExtendOptions {
 export interface Continuation {
   /** The new text only (including the stop string when kept). */
   text: string;
-  /** Token ids of the new text (empty where a backend cannot report them). */
+  /**
+   * Token ids sampled for this continuation, EOS and the tokens that completed a stop included (as
+   * vLLM); empty where a backend cannot report them.
+   */
   tokens: number[];
   /** Log-probability of each new token under the sampling distribution's source model. */
   logprobs: number[];

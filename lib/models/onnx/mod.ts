@@ -1,0 +1,29 @@
+/**
+ * In-process ONNX policy: load a Hugging Face ONNX decoder folder and run batched, KV-cached,
+ * forkable generation behind the core `Policy` interface (`lib/core/types.ts`).
+ *
+ * Layers, by file: `folder.ts` (config files, one-line errors), `tokenizer.ts` (tokenizer, chat
+ * template, incremental detokenizer), `session.ts` (onnxruntime session, device check, contract
+ * discovery), `kv_cache.ts` (prefix tree of K/V segments with an LRU byte budget), `batch.ts`
+ * (batch tensor layout and copies), `sampling.ts`, `stops.ts`, `runner.ts` (the engine) and
+ * `policy.ts` (the `Policy` with handles).
+ *
+ * @example
+ * ```ts
+ * import { createOnnxPolicy } from "./lib/models/onnx/mod.ts";
+ * const policy = await createOnnxPolicy("models/embedded", { intraOpNumThreads: 2 });
+ * const [[step]] = await policy.extend([policy.start("What is 2+3?")], { temperature: 0 });
+ * console.log(step.text, step.finishReason);
+ * ```
+ *
+ * @module
+ */
+export * from "./folder.ts";
+export * from "./tokenizer.ts";
+export * from "./session.ts";
+export * from "./kv_cache.ts";
+export * from "./batch.ts";
+export * from "./sampling.ts";
+export * from "./stops.ts";
+export * from "./runner.ts";
+export * from "./policy.ts";

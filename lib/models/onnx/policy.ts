@@ -1,0 +1,338 @@
+/**
+ * The in-process ONNX {@linkcode Policy}: states carry a private handle to a KV-cache node, so
+ * extending or forking a state costs only its new tokens.
+ *
+ * @module
+ */
+import type {
+  Continuation,
+  ExtendOptions,
+  Policy,
+  PolicyCapabilities,
+  SeqState,
+} from "../../core/types.ts";
+import { createDetokenizer } from "./tokenizer.ts";
+import type { CacheNode, CacheStats } from "./kv_cache.ts";
+import { createOnnxRunner, type OnnxRunner, type RunnerOptions } from "./runner.ts";
+
+/** Options of {@linkcode createOnnxPolicy}: runner options (session, cache, batching, prompt). */
+export type OnnxPolicyOptions = RunnerOptions;
+
+/** A request for hidden states of a text prefix at chosen character offsets. */
+export interface HiddenAtRequest {
+  /** The problem (its prompt is the prefix of the sequence). */
+  problem: string;
+  /** Solution text after the prompt. */
+  text: string;
+  /**
+   * Character offsets into `text`. Offset `c` gives the final hidden state at the last token that
+   * ends at or before `c` (the position that predicts what follows `text.slice(0, c)`); 0 gives
+   * the last prompt token. Step boundaries are the natural choice for value heads.
+   */
+  positions: readonly number[];
+}
+
+/** Token view of a (problem, text) pair. */
+export interface Tokenized {
+  /** Prompt ids followed by the ids of `text`. */
+  ids: number[];
+  /** Number of prompt ids. */
+  promptLength: number;
+  /** For each text token, the offset in `text` where its characters end (-1 if mid-character). */
+  ends: number[];
+}
+
+/** The policy plus lower-level entry points for benchmarks and value heads. */
+export interface OnnxPolicy extends Policy {
+  /** The engine underneath (session, codec, cache, encode, generate). */
+  readonly runner: OnnxRunner;
+  /** Final hidden state at the last position of each state. */
+  hidden(states: readonly SeqState[]): Promise<Float32Array[]>;
+  /** Hidden states of text prefixes at chosen character offsets, batched. */
+  hiddenAt(requests: readonly HiddenAtRequest[]): Promise<Float32Array[][]>;
+  /** Hidden states at chosen absolute token positions of token sequences, batched. */
+  hiddenAtTokens(
+    requests: readonly { ids: readonly number[]; positions: readonly number[] }[],
+  ): Promise<Float32Array[][]>;
+  /** Raw next-token logits after each state (vocabulary-sized). */
+  nextTokenLogits(states: readonly SeqState[]): Promise<Float32Array[]>;
+  /** Logits at chosen absolute positions of token sequences (parity checks, PRM-as-LM scoring). */
+  logitsAt(
+    requests: readonly { ids: readonly number[]; positions: readonly number[] }[],
+  ): Promise<Float32Array[][]>;
+  /** Encode states into the cache now (e.g. all prompts of a dataset before searching). */
+  prefill(states: readonly SeqState[]): Promise<void>;
+  /** Token ids of a state as the policy would build them without a handle. */
+  tokenize(problem: string, text: string): Tokenized;
+  /** The token ids behind a state (its handle's, or `tokenize`'s). */
+  tokensOf(state: SeqState): number[];
+  /** These states will not be extended again: drop their cache entries (idempotent). */
+  release(states: readonly SeqState[]): void;
+  /** Cache counters. */
+  cacheStats(): CacheStats;
+  /** Free the session and the cache. */
+  dispose(): Promise<void>;
+}
+
+interface Handle {
+  readonly owner: symbol;
+  readonly node: CacheNode;
+  readonly problem: string;
+  readonly text: string;
+  released: boolean;
+}
+
+function check(ok: boolean, message: string): void {
+  if (!ok) throw new RangeError(`onnx policy: ${message}`);
+}
+
+/**
+ * Load a model folder and return the {@linkcode Policy} over it.
+ *
+ * Logprobs are those of the sampled token under the model's own next-token distribution: raw
+ * logits, before the logits hook, temperature, top-k/top-p/min-p (vLLM's default `raw_logprobs`
+ * choice), so they compare across sampling settings and are what MCTS priors expect.
+ * `tokens` / `logprobs` list every sampled token, the EOS and a stop's last token included, while
+ * `text` is cut at the stop (as vLLM); the new state's handle spells exactly the returned text.
+ *
+ * Calls are serialised (one engine call at a time on the session and cache), so a logits hook
+ * must not call back into the same policy. Handles are reference counted: `release` frees a
+ * state's cache entries at once; a dropped handle is freed when garbage-collected. Defaults:
+ * `n` 1, `stop` `["\n\n"]`, `includeStop` true, `temperature` 1, `topP` 1, `topK` 0, `minP` 0,
+ * `maxTokens` the runner's `defaultMaxTokens` (512), `seed` random.
+ *
+ * @example
+ * ```ts
+ * const policy = await createOnnxPolicy("models/embedded", { intraOpNumThreads: 2 });
+ * const root = policy.start("Tom has 3 apples and buys 4 more. How many apples now?");
+ * const [samples] = await policy.extend([root], { n: 4, temperature: 0.8, seed: 1 });
+ * const [[next]] = await policy.extend([samples[0].state], { temperature: 0 }); // reuses the cache
+ * policy.release([root, ...samples.map((c) => c.state)]);
+ * ```
+ */
+export async function createOnnxPolicy(
+  dir: string,
+  options: OnnxPolicyOptions = {},
+): Promise<OnnxPolicy> {
+  const runner = await createOnnxRunner(dir, options);
+  const { cache, codec } = runner;
+  const owner = Symbol(dir);
+  const defaultMaxTokens = options.defaultMaxTokens ?? 512;
+  const capabilities: PolicyCapabilities = {
+    logits: true,
+    hidden: runner.io.hiddenOutput !== null,
+  };
+  // Handles that are dropped without release() still free their node once collected.
+  const registry = new FinalizationRegistry<CacheNode>((node) => cache.release(node));
+  // One engine call at a time: calls share the session, the cache and the CPU.
+  let lock: Promise<unknown> = Promise.resolve();
+  const serial = <T>(f: () => Promise<T>): Promise<T> => {
+    const run = lock.then(f, f);
+    lock = run.catch(() => {});
+    return run;
+  };
+
+  const tokenize = (problem: string, text: string): Tokenized => {
+    const prompt = codec.promptIds(problem);
+    const textIds = codec.encode(text);
+    const detok = createDetokenizer(codec.decode, prompt.slice(-4));
+    const ends: number[] = [];
+    let len = 0;
+    for (const id of textIds) {
+      const delta = detok.push(id);
+      len += delta.length;
+      ends.push(delta === "" ? -1 : len);
+    }
+    return { ids: [...prompt, ...textIds], promptLength: prompt.length, ends };
+  };
+
+  const makeHandle = (node: CacheNode, problem: string, text: string): Handle => {
+    const handle: Handle = { owner, node, problem, text, released: false };
+    cache.retain(node);
+    registry.register(handle, node, handle);
+    return handle;
+  };
+
+  const nodeOf = (state: SeqState): CacheNode => {
+    const h = state.handle as Handle | undefined;
+    if (
+      h && h.owner === owner && !h.node.dead && h.problem === state.problem &&
+      h.text === state.text
+    ) {
+      return h.node;
+    }
+    // No usable handle: longest cached token prefix, or encode from scratch.
+    return cache.nodeFor(tokenize(state.problem, state.text).ids);
+  };
+
+  /** Run `f` with the states' nodes held (so a concurrent release cannot prune them). */
+  const withNodes = async <T>(
+    states: readonly SeqState[],
+    f: (nodes: CacheNode[]) => Promise<T>,
+  ): Promise<T> => {
+    const nodes = states.map(nodeOf);
+    nodes.forEach((n) => cache.retain(n));
+    try {
+      return await f(nodes);
+    } finally {
+      nodes.forEach((n) => cache.release(n));
+    }
+  };
+
+  const extend = async (
+    states: readonly SeqState[],
+    opts: ExtendOptions = {},
+  ): Promise<Continuation[][]> => {
+    const n = opts.n ?? 1;
+    const temperature = opts.temperature ?? 1;
+    const topP = opts.topP ?? 1;
+    const topK = opts.topK ?? 0;
+    const minP = opts.minP ?? 0;
+    const maxTokens = opts.maxTokens ?? defaultMaxTokens;
+    check(Number.isInteger(n) && n >= 0, `n must be a non-negative integer (got ${n})`);
+    check(temperature >= 0, `temperature must be >= 0 (got ${temperature})`);
+    check(topP > 0 && topP <= 1, `topP must be in (0, 1] (got ${topP})`);
+    check(Number.isInteger(topK) && topK >= 0, `topK must be a non-negative integer (got ${topK})`);
+    check(minP >= 0 && minP < 1, `minP must be in [0, 1) (got ${minP})`);
+    check(
+      Number.isInteger(maxTokens) && maxTokens >= 1,
+      `maxTokens must be >= 1 (got ${maxTokens})`,
+    );
+    const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 32);
+    return await serial(() =>
+      withNodes(states, async (nodes) => {
+        const generated = await runner.generate(
+          nodes.map((node, i) => ({ node, state: states[i] })),
+          {
+            n,
+            stop: opts.stop ?? ["\n\n"],
+            includeStop: opts.includeStop ?? true,
+            maxTokens,
+            sampling: { temperature, topK, topP, minP },
+            seed,
+            logitsHook: opts.logitsHook,
+          },
+        );
+        return generated.map((row, i) =>
+          row.map((g): Continuation => {
+            const parent = states[i];
+            const text = parent.text + g.text;
+            const steps = parent.steps
+              ? [...parent.steps, g.text]
+              : parent.text === ""
+              ? [g.text]
+              : undefined;
+            const state: SeqState = {
+              problem: parent.problem,
+              text,
+              ...(steps ? { steps } : {}),
+              handle: makeHandle(g.node, parent.problem, text),
+            };
+            return {
+              text: g.text,
+              tokens: g.tokens,
+              logprobs: g.logprobs,
+              cumulativeLogprob: g.cumulativeLogprob,
+              finishReason: g.finishReason,
+              ...(g.stopString === undefined ? {} : { stopString: g.stopString }),
+              state,
+            };
+          })
+        );
+      })
+    );
+  };
+
+  const atPositions = (
+    requests: readonly { ids: readonly number[]; positions: readonly number[] }[],
+    kind: "hidden" | "logits",
+  ): Promise<Float32Array[][]> =>
+    serial(async () => {
+      const nodes = requests.map((r) => cache.nodeFor(r.ids));
+      nodes.forEach((n) => cache.retain(n));
+      try {
+        const out = await runner.encode(requests.map((r, i) => ({
+          node: nodes[i],
+          to: r.ids.length,
+          ...(kind === "hidden" ? { hiddenAt: r.positions } : { logitsAt: r.positions }),
+        })));
+        return out.map((o) => kind === "hidden" ? o.hidden : o.logits);
+      } finally {
+        nodes.forEach((n) => cache.release(n));
+      }
+    });
+
+  const lastPosition = (states: readonly SeqState[], kind: "hidden" | "logits") =>
+    serial(() =>
+      withNodes(states, async (nodes) => {
+        const out = await runner.encode(nodes.map((node) => {
+          const L = node.start + node.tokens.length;
+          return {
+            node,
+            to: L,
+            ...(kind === "hidden" ? { hiddenAt: [L - 1] } : { logitsAt: [L - 1] }),
+          };
+        }));
+        return out.map((o) => (kind === "hidden" ? o.hidden[0] : o.logits[0]));
+      })
+    );
+
+  return {
+    name: dir,
+    capabilities,
+    runner,
+    start(problem) {
+      const node = cache.nodeFor(codec.promptIds(problem));
+      return { problem, text: "", steps: [], handle: makeHandle(node, problem, "") };
+    },
+    extend,
+    hidden: (states) => lastPosition(states, "hidden"),
+    nextTokenLogits: (states) => lastPosition(states, "logits"),
+    hiddenAt(requests) {
+      const mapped = requests.map((r) => {
+        const t = tokenize(r.problem, r.text);
+        const positions = r.positions.map((c) => {
+          check(
+            c >= 0 && c <= r.text.length,
+            `position ${c} outside text of length ${r.text.length}`,
+          );
+          let k = t.ends.length;
+          while (k > 0 && (t.ends[k - 1] < 0 || t.ends[k - 1] > c)) k--;
+          return t.promptLength + k - 1;
+        });
+        return { ids: t.ids, positions };
+      });
+      return atPositions(mapped, "hidden");
+    },
+    hiddenAtTokens: (requests) => atPositions(requests, "hidden"),
+    logitsAt: (requests) => atPositions(requests, "logits"),
+    prefill: (states) =>
+      serial(() =>
+        withNodes(states, async (nodes) => {
+          await runner.encode(nodes.map((node) => ({ node })));
+        })
+      ),
+    tokenize,
+    tokensOf(state) {
+      const h = state.handle as Handle | undefined;
+      return h && h.owner === owner && h.problem === state.problem && h.text === state.text
+        ? Array.from(cache.tokensOf(h.node))
+        : tokenize(state.problem, state.text).ids;
+    },
+    release(states) {
+      for (const s of states) {
+        const h = s.handle as Handle | undefined;
+        if (!h || h.owner !== owner || h.released) continue;
+        h.released = true;
+        registry.unregister(h);
+        cache.release(h.node);
+      }
+    },
+    cacheStats: () => cache.stats(),
+    dispose: async () => {
+      await lock;
+      cache.clear();
+      await runner.dispose();
+    },
+  };
+}
