@@ -383,3 +383,16 @@ Deno.test("a missing model folder is a one-line error naming it", async () => {
   });
   await assert.rejects(() => shared.extend([shared.start("x")], { topP: 0 }), /topP/);
 });
+
+Deno.test("rows finishing at the end of the batch leave it without breaking the next step", async () => {
+  // Samples of different lengths: when the last rows finish first, the past tensors must shrink.
+  const s = { problem: PROBLEMS[1], text: "" };
+  const together = await shared.extend([s], { n: 6, temperature: 1.5, seed: 5, maxTokens: 40 });
+  const lengths = new Set(together[0].map((c) => c.tokens.length));
+  assert.ok(lengths.size > 1, "samples should end at different steps");
+  for (let j = 0; j < 6; j++) {
+    // Sample j alone (same stream: state 0, sample j) must equal sample j of the batch.
+    const alone = await shared.extend([s], { n: j + 1, temperature: 1.5, seed: 5, maxTokens: 40 });
+    assert.deepEqual(alone[0][j].tokens, together[0][j].tokens, `sample ${j}`);
+  }
+});

@@ -433,6 +433,7 @@ export async function createOnnxRunner(
     let active: Row[] = [];
     let past: (ort.Tensor | Float32Array)[] = [];
     let P = 0;
+    let rowsInPast = 0; // batch rows the `past` tensors hold
 
     const finish = (
       row: Row,
@@ -509,13 +510,15 @@ export async function createOnnxRunner(
           active = rows;
           past = dst;
           P = P2;
+          rowsInPast = rows.length;
         } finally {
           chains.forEach((c) => cache.unpin(c));
         }
         chains.forEach((c) => cache.touch(c));
         cache.evict();
-      } else if (active.some((row, r) => row.slot !== r)) {
-        // Rows left and no refill is due: compact to the remaining rows (and trim padding).
+      } else if (active.length !== rowsInPast || active.some((row, r) => row.slot !== r)) {
+        // Rows left and no refill is due: compact to the remaining rows (and trim padding). Rows
+        // leaving from the end keep every slot in place, so the count must be checked too.
         const P2 = active.reduce((m, r) => Math.max(m, r.lenKv), 0);
         const dst = emptyPast(io, active.length, P2);
         const src = past.map(data);
@@ -525,6 +528,7 @@ export async function createOnnxRunner(
         });
         past = dst;
         P = P2;
+        rowsInPast = active.length;
       }
       const B = active.length;
       const out = await runStep(session, io, {

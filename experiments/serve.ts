@@ -1,0 +1,72 @@
+/**
+ * Serve an ONNX model folder (the embedded model by default) as an OpenAI-compatible API.
+ *
+ * ```sh
+ * deno task serve --model models/embedded --port 8000 [--host 127.0.0.1] [--head FILE]
+ * ```
+ *
+ * The first line on stdout is `listening on http://HOST:PORT` (use `--port 0` for a free port).
+ * SIGINT / SIGTERM stop accepting, finish in-flight requests, then exit 0.
+ *
+ * @module
+ */
+import { numberFlag, parseCli, runMain, UsageError } from "../lib/runs/cli.ts";
+import { startModelServer } from "../lib/serve/server.ts";
+
+const USAGE = "usage: deno task serve --model DIR [--port 8000] [--host 127.0.0.1] [--head FILE] " +
+  "[--served-model-name NAME] [--max-batch 32] [--window-ms 5] [--threads N] [--device cpu|cuda]";
+
+async function main(): Promise<number> {
+  const { values } = parseCli(Deno.args, {
+    model: { type: "string", default: "models/embedded" },
+    port: { type: "string" },
+    host: { type: "string", default: "127.0.0.1" },
+    head: { type: "string" },
+    "served-model-name": { type: "string" },
+    "max-batch": { type: "string" },
+    "window-ms": { type: "string" },
+    threads: { type: "string" },
+    device: { type: "string", default: "cpu" },
+    help: { type: "boolean", short: "h" },
+  }, false);
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (values.device !== "cpu" && values.device !== "cuda") {
+    throw new UsageError(`--device must be cpu or cuda, got "${values.device}"`);
+  }
+  const threads = values.threads === undefined
+    ? undefined
+    : numberFlag("threads", values.threads, { integer: true, min: 1 });
+  const server = await startModelServer({
+    model: values.model!,
+    host: values.host,
+    port: numberFlag("port", values.port, { integer: true, min: 0, fallback: 8000 }),
+    ...(values.head === undefined ? {} : { head: values.head }),
+    ...(values["served-model-name"] === undefined
+      ? {}
+      : { servedModelName: values["served-model-name"] }),
+    maxBatch: numberFlag("max-batch", values["max-batch"], { integer: true, min: 1, fallback: 32 }),
+    windowMs: numberFlag("window-ms", values["window-ms"], { min: 0, fallback: 5 }),
+    ...(threads === undefined ? {} : { intraOpNumThreads: threads }),
+    device: values.device,
+  });
+  console.log(`listening on ${server.url}`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) Deno.exit(1);
+    stopping = true;
+    console.error(`serve: ${signal}: finishing in-flight requests`);
+    server.shutdown().then(() => Deno.exit(0), (e) => {
+      console.error(`serve: shutdown failed: ${e instanceof Error ? e.message : e}`);
+      Deno.exit(1);
+    });
+  };
+  Deno.addSignalListener("SIGINT", () => stop("SIGINT"));
+  Deno.addSignalListener("SIGTERM", () => stop("SIGTERM"));
+  await server.finished;
+  return 0;
+}
+
+if (import.meta.main) await runMain(main);

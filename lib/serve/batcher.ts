@@ -1,0 +1,279 @@
+/**
+ * Request batching for the model server: generation jobs that arrive within a few milliseconds
+ * (and all jobs that queue while the engine is busy) run as one {@linkcode OnnxRunner.generate}
+ * call, so 32 concurrent HTTP requests cost about as much engine time as one batch of 32 rows.
+ *
+ * Jobs with different sampling settings and seeds still merge: the engine call itself is greedy
+ * and each row's own sampler runs in the logits hook (the same `sampleToken` on the raw logits,
+ * with the row's own stream `rng(fork(seed, i, j))` for prompt `i`, sample `j` of its request),
+ * then pins the chosen token. So a merged row draws exactly what the request would draw alone, and
+ * exactly what the in-process policy draws for `extend(states, { seed })`. Log-probabilities are
+ * unaffected (the engine takes them from the raw logits). Only jobs with the same stop strings,
+ * `includeStop`, `maxTokens` and `ignoreEos` share a call (the engine takes those per call).
+ *
+ * Generated cache nodes stay retained in a bounded FIFO, so the next step of a tree search
+ * (prompt = previous prompt + step) finds its prefix in the KV cache.
+ *
+ * @module
+ */
+import { fork, type Rng, rng } from "../core/random.ts";
+import type { FinishReason, LogitsContext } from "../core/types.ts";
+import type { CacheNode } from "../models/onnx/kv_cache.ts";
+import type { GenerateRequest, OnnxRunner } from "../models/onnx/runner.ts";
+import { logSumExp, sampleToken, type SamplingParams } from "../models/onnx/sampling.ts";
+
+/** One generation request (one HTTP request: several prompts, `n` samples each). */
+export interface GenerationJob {
+  /** Token ids of each prompt. */
+  prompts: readonly (readonly number[])[];
+  /** Samples per prompt. */
+  n: number;
+  /** New tokens at most. */
+  maxTokens: number;
+  /** Stop strings. */
+  stop: readonly string[];
+  /** Keep the stop string in the text. */
+  includeStop: boolean;
+  /** Treat EOS as an ordinary token. */
+  ignoreEos: boolean;
+  /** Sampling parameters. */
+  sampling: SamplingParams;
+  /** Seed: sample `j` of prompt `i` draws from `rng(fork(seed, i, j))`. */
+  seed: number;
+  /** Alternatives to report per position (0 = none). */
+  topLogprobs: number;
+}
+
+/** One finished sample. */
+export interface JobSample {
+  /** New text (cut at the stop, kept per `includeStop`). */
+  text: string;
+  /** Sampled token ids (EOS and the stop's tokens included). */
+  tokens: number[];
+  /** Raw log-probability of each token. */
+  logprobs: number[];
+  /** Sum of `logprobs`. */
+  cumulativeLogprob: number;
+  /** Why it ended. */
+  finishReason: FinishReason;
+  /** The stop string that fired. */
+  stopString?: string;
+  /** Per position, the `topLogprobs` most likely `[token, logprob]` pairs (when asked). */
+  top?: [number, number][][];
+}
+
+/** Options of {@linkcode createBatcher}. */
+export interface BatcherOptions {
+  /** How long the first job of an idle engine waits for company, in ms (default 5). */
+  windowMs?: number;
+  /** Generated cache nodes kept retained for prefix reuse (default 4096). */
+  keepNodes?: number;
+}
+
+/** Counters of a batcher. */
+export interface BatcherStats {
+  /** Jobs submitted. */
+  jobs: number;
+  /** Engine generate calls made. */
+  calls: number;
+  /** Rows (prompt × sample) generated. */
+  rows: number;
+  /** Most jobs merged into one call. */
+  maxJobsPerCall: number;
+}
+
+/** The batcher: the only user of its runner. */
+export interface Batcher {
+  /** Queue a job; resolves with `result[i][j]` = sample j of prompt i. */
+  submit(job: GenerationJob): Promise<JobSample[][]>;
+  /** Run `f` with the engine to itself (encodes for `/pooling`), after queued work. */
+  exclusive<T>(f: () => Promise<T>): Promise<T>;
+  /** Counters. */
+  stats(): BatcherStats;
+  /** Wait for queued and running work to finish. */
+  drain(): Promise<void>;
+}
+
+interface Pending {
+  job: GenerationJob;
+  resolve: (r: JobSample[][]) => void;
+  reject: (e: unknown) => void;
+}
+
+interface RowPlan {
+  job: number;
+  prompt: number;
+  sample: number;
+  rng: Rng | null;
+  sampling: SamplingParams;
+  topK: number;
+  top: [number, number][][];
+}
+
+/** The `k` largest entries of `logits` as `[token, logprob]`, best first. */
+export function topLogprobs(logits: Float32Array, k: number): [number, number][] {
+  const lse = logSumExp(logits);
+  const best: number[] = [];
+  for (let t = 0; t < logits.length; t++) {
+    if (best.length < k || logits[t] > logits[best[best.length - 1]]) {
+      let at = best.length < k ? best.length : best.length - 1;
+      best[at] = t;
+      while (at > 0 && logits[best[at - 1]] < logits[best[at]]) {
+        [best[at - 1], best[at]] = [best[at], best[at - 1]];
+        at--;
+      }
+    }
+  }
+  return best.map((t) => [t, logits[t] - lse]);
+}
+
+const isGreedy = (s: SamplingParams) => !(s.temperature > 0) || s.topK === 1;
+
+const groupKey = (j: GenerationJob) =>
+  JSON.stringify([j.stop, j.includeStop, j.maxTokens, j.ignoreEos]);
+
+/**
+ * Create the batcher over a runner.
+ *
+ * @example
+ * ```ts
+ * const batcher = createBatcher(runner, { windowMs: 5 });
+ * const [[s]] = await batcher.submit({
+ *   prompts: [runner.codec.promptIds("What is 2+3?")], n: 1, maxTokens: 64, stop: ["\n\n"],
+ *   includeStop: true, ignoreEos: false, seed: 0, topLogprobs: 0,
+ *   sampling: { temperature: 0, topK: 0, topP: 1, minP: 0 },
+ * });
+ * ```
+ */
+export function createBatcher(runner: OnnxRunner, options: BatcherOptions = {}): Batcher {
+  const windowMs = options.windowMs ?? 5;
+  const keepNodes = options.keepNodes ?? 4096;
+  const { cache } = runner;
+  const kept: CacheNode[] = [];
+  const keep = (node: CacheNode) => {
+    cache.retain(node);
+    kept.push(node);
+    while (kept.length > keepNodes) cache.release(kept.shift()!);
+  };
+  const counters: BatcherStats = { jobs: 0, calls: 0, rows: 0, maxJobsPerCall: 0 };
+  let queue: Pending[] = [];
+  let exclusives: (() => Promise<void>)[] = [];
+  let loop: Promise<void> | null = null;
+
+  const runGroup = async (group: Pending[]) => {
+    const first = group[0].job;
+    const requests: GenerateRequest[] = [];
+    const plans: RowPlan[] = [];
+    const prompts: CacheNode[] = [];
+    group.forEach(({ job }, k) => {
+      job.prompts.forEach((ids, i) => {
+        const node = cache.nodeFor(ids);
+        cache.retain(node);
+        prompts.push(node);
+        for (let j = 0; j < job.n; j++) {
+          requests.push({ node, state: { problem: "", text: "" } });
+          plans.push({
+            job: k,
+            prompt: i,
+            sample: j,
+            rng: isGreedy(job.sampling) ? null : rng(fork(job.seed, i, j)),
+            sampling: job.sampling,
+            topK: job.topLogprobs,
+            top: [],
+          });
+        }
+      });
+    });
+    const needHook = plans.some((p) => p.rng !== null || p.topK > 0);
+    const hook = (ctx: LogitsContext) => {
+      const plan = plans[ctx.index];
+      if (plan.topK > 0) plan.top.push(topLogprobs(ctx.logits, plan.topK));
+      if (plan.rng) {
+        const tok = sampleToken(ctx.logits, plan.sampling, plan.rng.uniform);
+        ctx.logits.fill(-Infinity);
+        ctx.logits[tok] = 0;
+      }
+    };
+    counters.calls++;
+    counters.rows += requests.length;
+    counters.maxJobsPerCall = Math.max(counters.maxJobsPerCall, group.length);
+    try {
+      const out = await runner.generate(requests, {
+        n: 1,
+        stop: first.stop,
+        includeStop: first.includeStop,
+        maxTokens: first.maxTokens,
+        ignoreEos: first.ignoreEos,
+        sampling: { temperature: 0, topK: 0, topP: 1, minP: 0 },
+        seed: 0,
+        ...(needHook ? { logitsHook: hook } : {}),
+      });
+      const results = group.map(({ job }) => job.prompts.map(() => new Array<JobSample>(job.n)));
+      out.forEach(([g], r) => {
+        const plan = plans[r];
+        keep(g.node);
+        results[plan.job][plan.prompt][plan.sample] = {
+          text: g.text,
+          tokens: g.tokens,
+          logprobs: g.logprobs,
+          cumulativeLogprob: g.cumulativeLogprob,
+          finishReason: g.finishReason,
+          ...(g.stopString === undefined ? {} : { stopString: g.stopString }),
+          ...(plan.topK > 0 ? { top: plan.top } : {}),
+        };
+      });
+      group.forEach((p, k) => p.resolve(results[k]));
+    } catch (e) {
+      group.forEach((p) => p.reject(e));
+    } finally {
+      prompts.forEach((node) => keep(node));
+      prompts.forEach((node) => cache.release(node));
+    }
+  };
+
+  const run = async () => {
+    await new Promise((r) => setTimeout(r, windowMs));
+    while (queue.length > 0 || exclusives.length > 0) {
+      const jobs = queue;
+      const excl = exclusives;
+      queue = [];
+      exclusives = [];
+      const groups = new Map<string, Pending[]>();
+      for (const p of jobs) {
+        const key = groupKey(p.job);
+        const g = groups.get(key);
+        if (g) g.push(p);
+        else groups.set(key, [p]);
+      }
+      for (const g of groups.values()) await runGroup(g);
+      for (const f of excl) await f();
+    }
+  };
+
+  const kick = () => {
+    loop ??= run().finally(() => {
+      loop = null;
+      if (queue.length > 0 || exclusives.length > 0) kick();
+    });
+  };
+
+  return {
+    submit(job) {
+      counters.jobs++;
+      return new Promise<JobSample[][]>((resolve, reject) => {
+        queue.push({ job, resolve, reject });
+        kick();
+      });
+    },
+    exclusive<T>(f: () => Promise<T>) {
+      return new Promise<T>((resolve, reject) => {
+        exclusives.push(() => f().then(resolve, reject));
+        kick();
+      });
+    },
+    stats: () => ({ ...counters }),
+    async drain() {
+      while (loop) await loop;
+    },
+  };
+}
