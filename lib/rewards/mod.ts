@@ -1,0 +1,25 @@
+/**
+ * Reward-model scorers behind the core `Scorer` interface: trained heads on the policy's hidden
+ * states (value §5.6, PRM, twist §4.3) and the Q# token classifier (§7), and step-tag PRMs in the
+ * three input formats of algorithms.md §1.3 (Math-Shepherd `ки`, Qwen2.5-Math-PRM `<extra_0>`,
+ * RLHFlow `+`/`-` turns). Step scores become one solution score with `aggregate` (last / min /
+ * prod), re-exported from `lib/search/aggregate.ts`.
+ *
+ * @example
+ * ```ts
+ * import { aggregate, loadHead, valueHeadScorer } from "./lib/rewards/mod.ts";
+ * const scorer = valueHeadScorer(policy, await loadHead("models/heads/value.json", { kind: "value" }));
+ * const [steps] = await scorer.score([{ problem, steps: solutionSteps }]);
+ * aggregate(steps, "min");
+ * ```
+ *
+ * @module
+ */
+export * from "./prm_format.ts";
+export * from "./step_tag_scores.ts";
+export * from "./step_tag_prm.ts";
+export * from "./head_scorer.ts";
+export * from "./qsharp_classifier.ts";
+export { aggregate, type Aggregation, AGGREGATIONS } from "../search/aggregate.ts";
+export { loadHead, parseHead } from "../train/head_file.ts";
+export * from "./policy_heads.ts";
