@@ -10,6 +10,7 @@ import { fork } from "../lib/core/random.ts";
 import { equivalent } from "../lib/grading/mod.ts";
 import { bootstrapCI, passAtK } from "../lib/metrics/mod.ts";
 import { methods } from "../lib/search/registry.ts";
+import { splitSteps } from "../lib/search/steps.ts";
 import { appendJsonl, openRecords, progress, readJsonl } from "../lib/runs/mod.ts";
 
 /** One candidate as stored: its answer, score, tokens and whether it is right. */
@@ -45,6 +46,13 @@ export interface RunRecord {
   wall_ms: number;
   /** Seed the method ran with (derived from the run seed and the problem id). */
   seed: number;
+  /**
+   * `"\n\n"` steps of the returned solution (the first candidate with the method's answer),
+   * absent when no candidate has it (AlphaMath's "avg steps").
+   */
+  steps?: number;
+  /** Per-sample KL(π_guided ‖ π_ref), for methods that report it (Q#); absent otherwise. */
+  kl?: number[];
 }
 
 /** What {@linkcode runMethod} needs. */
@@ -169,6 +177,12 @@ export function toRecord(
     seed,
   };
   if (problem.level !== undefined) record.level = problem.level;
+  const chosen = result.answer === null
+    ? undefined
+    : result.candidates.find((c) => c.answer === result.answer);
+  if (chosen) record.steps = splitSteps(chosen.text.trimEnd()).length;
+  const kl = (result as SearchResult & { kl?: unknown }).kl;
+  if (Array.isArray(kl) && kl.every((x) => typeof x === "number")) record.kl = kl;
   return record;
 }
 
@@ -191,6 +205,8 @@ export interface Summary {
   pass_at_k?: { k: number; value: number };
   /** Majority vote over all candidates (when more than one). */
   maj_at_k?: { k: number; value: number };
+  /** Mean {@linkcode RunRecord.steps} over the records that have it. */
+  steps_per_solution?: number;
 }
 
 /**
@@ -222,6 +238,10 @@ export function summarize(records: readonly RunRecord[], seed: number): Summary 
     wall_s: wall,
     s_per_problem: n > 0 ? wall / n : 0,
   };
+  const withSteps = records.filter((r) => r.steps !== undefined);
+  if (withSteps.length > 0) {
+    summary.steps_per_solution = withSteps.reduce((s, r) => s + r.steps!, 0) / withSteps.length;
+  }
   const k = Math.min(...records.map((r) => r.candidates.length));
   if (n > 0 && k > 1) {
     const pass = records.map((r) => {

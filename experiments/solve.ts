@@ -55,7 +55,8 @@ function parse(args: string[]) {
   }
   const own: Record<string, { type: "string" }> = {};
   for (const key of Object.keys(spec.defaults)) {
-    own[key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)] = { type: "string" };
+    const flag = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    if (!(flag in COMMON)) own[flag] = { type: "string" }; // --seed etc. are the run's own
   }
   const { values, positionals } = parseCli(args, { ...COMMON, ...own }, false);
   if (values.help) {

@@ -1,0 +1,308 @@
+/**
+ * Process-supervision labels (AMCS: Ma et al., arXiv 2509.24351; OmegaPRM: Luo et al., arXiv
+ * 2406.06592; Math-Shepherd; algorithms.md §8): how good are Monte-Carlo step labels, and does a
+ * PRM trained on them pick better answers? `deno task repro prm_labels`.
+ *
+ * Part 1 (`summary.extra.labels`): the reward engineer's labelling and label-quality functions
+ * (`lib/train`: `labelProblem`, `labelQuality`) label the first third of the run's problems (at
+ * most {@linkcode LABEL_PROBLEMS}) with each method at two rollout budgets, and compare the hard labels with
+ * the synthetic step checker's truth: per-step accuracy and error-class F1 with 95% CIs. Label
+ * records go to `<dir>/labels.jsonl` (append-only, resumable).
+ *
+ * Part 2 (the arms): best-of-N with the trained PRM head (`models/heads/prm.json`, min over step
+ * scores) against majority voting at N = 16, with at-k curves read from the same samples.
+ *
+ * @example
+ * ```ts ignore
+ * import { prmLabels } from "./prm_labels.ts";
+ * prmLabels.arms.map((a) => a.config); // ["greedy", "maj@16", "prm_bon@16"]
+ * ```
+ *
+ * @module
+ */
+import { rng } from "../lib/core/random.ts";
+import { openRecords, progress } from "../lib/runs/mod.ts";
+import { problemById } from "../lib/tasks/synthetic.ts";
+import {
+  LABEL_METHODS,
+  labelProblem,
+  type LabelQuality,
+  labelQuality,
+  type LabelRecord,
+} from "../lib/train/mod.ts";
+import type { Arm, Experiment, ExperimentContext, PaperNumber } from "./experiment.ts";
+import { qualityTable, syntheticJudge, syntheticTruth } from "./label.ts";
+import { armRecords, atKCurves, selections } from "./record_stats.ts";
+import { register } from "./registry.ts";
+import { SOLUTION_TOKENS } from "./search_and_learn.ts";
+
+/**
+ * Most problems labelled for label quality: the first third of the run's problems (at least one),
+ * at most this many — labelling costs about (16 + 48) · 3 rollouts per problem.
+ */
+export const LABEL_PROBLEMS = 12;
+
+/** The two rollout budgets (total rollouts per problem, solutions to label included). */
+export const LABEL_BUDGETS = [16, 48] as const;
+
+/** Math-Shepherd rollouts per step and OmegaPRM rollouts per MC estimate. */
+export const LABEL_K = 8;
+
+/** Rollout sampling (AMCS run script temperature). */
+export const LABEL_SAMPLING = { temperature: 0.7, maxTokens: SOLUTION_TOKENS };
+
+/** Samples per problem of the answer-selection arms. */
+export const PRM_N = 16;
+
+const sampling = { n: PRM_N, temperature: 0.8, maxTokens: SOLUTION_TOKENS };
+
+/** The arms: greedy, majority voting and PRM best-of-N on the same N. */
+export const PRM_ARMS: Arm[] = [
+  {
+    config: "greedy",
+    method: "greedy",
+    options: { maxTokens: SOLUTION_TOKENS },
+    budget: 1,
+  },
+  {
+    config: `maj@${PRM_N}`,
+    method: "sampling",
+    options: { ...sampling, select: "majority" },
+    budget: PRM_N,
+  },
+  {
+    config: `prm_bon@${PRM_N}`,
+    method: "best_of_n",
+    options: { ...sampling, aggregation: "min" },
+    scorer: "prm",
+    budget: PRM_N,
+    paperMethod: "PRM-guided selection",
+  },
+];
+
+const AMCS_ABS = "Ma et al., arXiv 2509.24351v1, abstract (paper-tables.md §3)";
+const AMCS_REV = "ICLR 2026 OpenReview reviews of arXiv 2509.24351 (paper withdrawn), " +
+  "third-party copy (paper-tables.md §3)";
+const OMEGA_ABS = "Luo et al., arXiv 2406.06592, abstract (algorithms.md §8.1 [abstract])";
+
+/** The papers' numbers: AMCS abstract and reviewer quotes, OmegaPRM abstract. */
+export const PRM_PAPER: PaperNumber[] = [
+  {
+    table: "AMCS abstract",
+    method: "PRM-guided selection",
+    setting: "MATH500, GLM-4-9B policy, Qwen2.5-Math-7B-PRM-AMCS (search method and N not stated)",
+    metric: "accuracy %",
+    value: 76.2,
+    source: AMCS_ABS,
+  },
+  {
+    table: "AMCS reviews",
+    method: "PRM-guided selection",
+    setting: "MATH500, 7B policy + AMCS PRM",
+    metric: "accuracy %",
+    value: 70.6,
+    source: AMCS_REV,
+    unverified: true,
+  },
+  {
+    table: "AMCS reviews",
+    method: "PRM-guided selection (weaker PRM, larger policy)",
+    setting: "MATH500, 72B policy + DeepSeek-PRM",
+    metric: "accuracy %",
+    value: 65.0,
+    source: AMCS_REV,
+    unverified: true,
+  },
+  {
+    table: "AMCS Table 1",
+    method: "PRM-guided selection (AMCS vs Math-Shepherd / OmegaPRM PRMs)",
+    setting: "per policy × search method × benchmark; BoN N not recovered",
+    metric: "accuracy %",
+    value: null,
+    source: "paper-tables.md §3: not recovered; take it from arXiv 2509.24351",
+  },
+  ...([
+    ["Gemini Pro", "MATH500", 51, 69.4],
+    ["Gemini Pro", "GSM8K", 86.4, 93.6],
+    ["Gemma2 27B", "MATH500", 42.3, 58.2],
+    ["Gemma2 27B", "GSM8K", 74.0, 92.2],
+  ] as const).flatMap(([model, data, before, after]): PaperNumber[] => [
+    {
+      table: "OmegaPRM abstract",
+      method: "base policy (as stated in the abstract)",
+      setting: `${data}, ${model}`,
+      metric: "accuracy %",
+      value: before,
+      source: OMEGA_ABS,
+    },
+    {
+      table: "OmegaPRM abstract",
+      method: "OmegaPRM PRM + weighted self-consistency",
+      setting: `${data}, ${model}`,
+      metric: "accuracy %",
+      value: after,
+      source: OMEGA_ABS,
+    },
+  ]),
+];
+
+/** One row of the label-quality table. */
+export interface LabelQualityRow {
+  method: string;
+  budget: number;
+  quality: LabelQuality;
+}
+
+/**
+ * Label the first problems with every method at both budgets (resuming `<dir>/labels.jsonl`)
+ * and measure label quality against the step checker.
+ *
+ * @example
+ * ```ts ignore
+ * const { rows } = await labelQualityRun(ctx);
+ * rows[0].quality.accuracy.estimate;
+ * ```
+ */
+export async function labelQualityRun(
+  ctx: ExperimentContext,
+): Promise<{ rows: LabelQualityRow[]; problems: number; file: string }> {
+  const n = Math.min(LABEL_PROBLEMS, Math.max(1, Math.floor(ctx.problems.length / 3)));
+  const problems = ctx.problems.slice(0, n).map((p) => {
+    const sp = problemById(p.id);
+    if (!sp) throw new Error(`prm_labels: ${p.id} is not a synthetic problem (no step checker)`);
+    return sp;
+  });
+  const path = `${ctx.dir}/labels.jsonl`;
+  const key = (r: Pick<LabelRecord, "method" | "budget" | "id" | "seed">) =>
+    `${r.method}|${r.budget}|${r.seed}|${r.id}`;
+  const out = await openRecords<LabelRecord>(path, key);
+  const jobs = LABEL_METHODS.flatMap((method) =>
+    LABEL_BUDGETS.flatMap((budget) => problems.map((p) => ({ method, budget, p })))
+  );
+  const todo = jobs.filter(({ method, budget, p }) =>
+    !out.done.has(key({ method, budget, seed: ctx.seed, id: p.id }))
+  );
+  const bar = progress(jobs.length, "prm_labels/labels", jobs.length - todo.length);
+  try {
+    for (const { method, budget, p } of todo) {
+      await out.append(
+        await labelProblem({
+          method,
+          policy: ctx.backend.policy,
+          item: p,
+          judge: syntheticJudge,
+          budget,
+          seed: ctx.seed,
+          k: LABEL_K,
+          sampling: LABEL_SAMPLING,
+          truth: syntheticTruth(p),
+        }),
+      );
+      bar.tick(1, `${method} b${budget}`);
+    }
+  } finally {
+    bar.stop();
+  }
+  const ids = new Set(problems.map((p) => p.id));
+  const rows = LABEL_METHODS.flatMap((method) =>
+    LABEL_BUDGETS.map((budget) => ({
+      method,
+      budget,
+      quality: labelQuality(
+        out.records.filter((r) =>
+          r.method === method && r.budget === budget && r.seed === ctx.seed && ids.has(r.id)
+        ),
+        rng(ctx.seed),
+      ),
+    }))
+  );
+  return { rows, problems: problems.length, file: path };
+}
+
+/** The card of the PRM head the arms used (what it was trained on, its held-out metrics). */
+async function prmHeadCard(headsDir: string): Promise<unknown> {
+  try {
+    const doc = JSON.parse(await Deno.readTextFile(`${headsDir}/prm.json`));
+    return { file: `${headsDir}/prm.json`, card: doc.card ?? null };
+  } catch (e) {
+    return { file: `${headsDir}/prm.json`, error: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+/**
+ * Part 1 (label quality) and the selections / at-k curves of the arms.
+ *
+ * @example
+ * ```ts ignore
+ * const extra = await prmLabelsExtra(ctx);
+ * ```
+ */
+export async function prmLabelsExtra(ctx: ExperimentContext): Promise<Record<string, unknown>> {
+  const labels = await labelQualityRun(ctx);
+  const ids = ctx.problems.map((p) => p.id);
+  const byArm = await armRecords(ctx.dir, PRM_ARMS.map((a) => a.config), ids);
+  const sel: Record<string, unknown> = {};
+  for (const [config, recs] of byArm) {
+    if (config !== "greedy") sel[config] = selections(recs, ctx.seed);
+  }
+  const bon = byArm.get(`prm_bon@${PRM_N}`);
+  return {
+    labels: {
+      problems: labels.problems,
+      budgets: [...LABEL_BUDGETS],
+      k: LABEL_K,
+      sampling: LABEL_SAMPLING,
+      file: labels.file,
+      rows: labels.rows,
+      table: qualityTable(labels.rows),
+      notes: [
+        "budget = total rollouts per problem (sampling the solutions to label counts); truth = " +
+        "the synthetic step checker (a step is correct while the prefix is still on the gold path)",
+        "F1 of the error class (label 0); accuracy and first-error CIs are Wilson 95%, the F1 CI " +
+        "a per-problem bootstrap (500 rounds); labelled prefixes deduplicated within a problem",
+      ],
+    },
+    prmHead: await prmHeadCard(ctx.backend.describe.heads),
+    selections: sel,
+    curves: bon
+      ? {
+        [`prm_bon@${PRM_N}`]: atKCurves(
+          bon,
+          ["maj", "best", "weighted"],
+          [1, 2, 4, 8, 16],
+          ctx.seed,
+        ),
+      }
+      : {},
+  };
+}
+
+/** The experiment. */
+export const prmLabels: Experiment = {
+  name: "prm_labels",
+  title:
+    "Monte-Carlo process labels (Math-Shepherd, OmegaPRM, AMCS): label quality and PRM best-of-N",
+  paper:
+    "Ma et al., From Static to Dynamic: Adaptive Monte Carlo Search for Mathematical Process " +
+    "Supervision (AMCS), arXiv 2509.24351; Luo et al., Improve Mathematical Reasoning in Language " +
+    "Models by Automated Process Supervision (OmegaPRM), arXiv 2406.06592",
+  dataset: "synthetic",
+  limit: 40,
+  description: "A step prefix $s$ is labelled by Monte-Carlo rollouts from it: " +
+    "$\\mathrm{MC}(s) = \\#\\{\\text{correct rollouts}\\} / k$, hard label " +
+    "$y(s) = \\mathbb{1}[\\mathrm{MC}(s) > 0]$. Math-Shepherd estimates every prefix of sampled " +
+    "solutions with $k$ rollouts; OmegaPRM binary-searches a wrong solution for its first error, " +
+    "choosing what to expand by $Q(s,r) + U(s)$ with $Q = \\alpha^{1-\\mathrm{MC}(s)} " +
+    "\\beta^{\\mathrm{len}(r)/L}$ and $U = c_{\\mathrm{puct}} \\sqrt{\\sum N} / (1 + N(s))$; AMCS " +
+    "spends rollouts adaptively until the Wilson interval of $\\hat p = \\mathrm{MC}(s)$, " +
+    "$\\big(\\hat p + \\tfrac{z^2}{2n} \\pm z \\sqrt{\\hat p(1-\\hat p)/n + z^2/4n^2}\\big) / " +
+    "(1 + z^2/n)$, is narrow enough, and mixes exploration and exploitation with " +
+    "$(1-w_t) Q + w_t U$, $w_t = e^{-t/20}$. Labels are compared with the exact step checker; a " +
+    "PRM head trained on such labels then picks answers by best-of-N, " +
+    "$\\arg\\max_i \\min_t r_t(x^i)$, against majority voting.",
+  paperNumbers: PRM_PAPER,
+  arms: PRM_ARMS,
+  extra: prmLabelsExtra,
+};
+
+register(prmLabels);
