@@ -21,6 +21,7 @@ import {
   accuracyVsTokens,
   armRows,
   drawTrace,
+  fingerprint,
   provenance,
   readRunFiles,
   repoRelative,
@@ -33,7 +34,7 @@ import { budgetArms, GREEDY_ARM } from "./search_and_learn.ts";
 export const DEMO_FAMILIES = ["maj", "bon", "sbs", "mcts", "tsmc", "pf"] as const;
 
 /** Default problems and budgets: sized to finish in about 5 minutes on a shared 2-core CPU. */
-export const DEMO_DEFAULTS = { limit: 15, budgets: [4] as number[], seed: 0 };
+export const DEMO_DEFAULTS = { limit: 20, budgets: [4] as number[], seed: 0 };
 
 /**
  * The demo as an {@linkcode Experiment}: greedy plus every family at each budget.
@@ -58,6 +59,7 @@ export function demoExperiment(
       "(value head as twist) and particle filtering (PRM head), at budget $N$ " +
       "(samples / particles; SBS and MCTS sized to spend similar tokens).",
     paperNumbers: [],
+    extra: fingerprint,
     arms: [GREEDY_ARM, ...budgets.flatMap((n) => budgetArms(n, families))],
   };
 }

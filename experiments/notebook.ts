@@ -48,10 +48,11 @@ import {
   type TraceSvgOptions,
 } from "../lib/report/mod.ts";
 import { readJsonl } from "../lib/runs/mod.ts";
-import { type BackendFlags, openBackend } from "./backends.ts";
+import { type BackendFlags, EMBEDDED_MODEL, HEADS_DIR, openBackend } from "./backends.ts";
 import {
   type ArmSummary,
   type Experiment,
+  type ExperimentContext,
   type ExperimentSummary,
   readSummary,
   runExperiment,
@@ -329,6 +330,57 @@ export function repoRelative(path: string): string {
   return path.startsWith(root) ? path.slice(root.length) : path;
 }
 
+/** SHA-256 of a file as hex, or null when it cannot be read. */
+async function fileSha256(path: string): Promise<string | null> {
+  try {
+    const digest = await crypto.subtle.digest("SHA-256", await Deno.readFile(path));
+    return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  } catch {
+    return null;
+  }
+}
+
+/** Hashes of the given model folder and heads folder: `model.onnx` and every head file. */
+async function hashFiles(model: string, heads: string) {
+  const headShas: Record<string, string> = {};
+  for (const kind of ["value", "prm", "twist", "qsharp"]) {
+    const sha = await fileSha256(`${heads}/${kind}.json`);
+    if (sha) headShas[kind] = sha;
+  }
+  return { model: await fileSha256(`${model}/onnx/model.onnx`), heads: headShas };
+}
+
+/**
+ * Hashes of the default model and heads, taken when this module is first imported — before a CLI
+ * loads the model — so that a file rewritten in place during a long run is not mistaken for the
+ * one that ran.
+ */
+const startHashes = hashFiles(EMBEDDED_MODEL, HEADS_DIR);
+
+/**
+ * An `Experiment.extra` hook recording what exactly ran: SHA-256 of the ONNX model and of every
+ * head file, and the Deno version (the embedded model and heads are retrained in place, so a
+ * path alone does not identify them). For the default model and heads the hashes are those taken
+ * at process start; for others, at the end of the run.
+ *
+ * @example
+ * ```ts ignore
+ * const exp: Experiment = { ...rest, extra: fingerprint };
+ * ```
+ */
+export async function fingerprint(ctx: ExperimentContext): Promise<Record<string, unknown>> {
+  const d = ctx.backend.describe;
+  const start = await startHashes;
+  const end = await hashFiles(d.model, d.heads);
+  const model = d.model === EMBEDDED_MODEL ? start.model : end.model;
+  const heads = d.heads === HEADS_DIR ? start.heads : end.heads;
+  return {
+    model_sha256: d.endpoints ? null : model,
+    heads_sha256: heads,
+    deno: Deno.version.deno,
+  };
+}
+
 /** The provenance facts of a run, as label/value pairs. */
 export function provenanceFacts(run: ExperimentSummary | LoadedRun): [string, string][] {
   const s = "summary" in run ? run.summary : run;
@@ -341,6 +393,15 @@ export function provenanceFacts(run: ExperimentSummary | LoadedRun): [string, st
     ["command", s.command],
     ["finished", s.finished],
   ];
+  const extra = s.extra ?? {};
+  if (typeof extra.model_sha256 === "string") facts.push(["model sha256", extra.model_sha256]);
+  const heads = extra.heads_sha256 as Record<string, string> | undefined;
+  if (heads && Object.keys(heads).length > 0) {
+    facts.push([
+      "heads sha256",
+      Object.entries(heads).map(([k, v]) => `${k} ${v.slice(0, 16)}…`).join(", "),
+    ]);
+  }
   if ("summary" in run) facts.push(["source", `${run.mode}: ${run.note}`]);
   return facts;
 }
@@ -653,9 +714,11 @@ export function accuracyVsTokensFigure(
     title: options.title ?? `${summary.title}: accuracy vs generated tokens (${summary.limit} ` +
         `problems, 95% CI)`,
   });
+  // Accuracy axis from 0 to just above the highest CI end (not autoscaled around the points).
+  const top = Math.max(0.05, ...series.flatMap((s) => s.points.map((p) => p.hi ?? p.value)));
   fig.layout = {
     ...fig.layout,
-    yaxis: { ...(fig.layout?.yaxis as object), range: [-0.03, 1.03] },
+    yaxis: { ...(fig.layout?.yaxis as object), range: [0, Math.min(1, top * 1.1)] },
   };
   // Error bars on the marker traces, so single-point families show their CI too.
   for (const trace of fig.data) {

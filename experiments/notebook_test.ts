@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { loadDataset } from "../lib/datasets/mod.ts";
-import type { ArmSummary, Experiment, ExperimentSummary } from "./experiment.ts";
+import type { ArmSummary, Experiment, ExperimentContext, ExperimentSummary } from "./experiment.ts";
 import type { RunRecord } from "./harness.ts";
 import {
   accuracyVsTokensFigure,
@@ -10,6 +10,7 @@ import {
   backendFromEnv,
   compareArms,
   drawTrace,
+  fingerprint,
   inJupyter,
   loadOrRun,
   paperVsOurs,
@@ -194,6 +195,10 @@ Deno.test("accuracyVsTokensSeries: one series per family, CI per point", () => {
   assert.deepEqual(series.map((s) => [s.name, s.points.length]), [["greedy", 1], ["maj", 2]]);
   assert.deepEqual(series[1].points[1], { tokens: 1600, value: 0.5, lo: 0.4, hi: 0.6 });
   const fig = accuracyVsTokensFigure(summary);
+  assert.deepEqual((fig.layout!.yaxis as { range: number[] }).range.map((x) => x.toFixed(2)), [
+    "0.00",
+    "0.66",
+  ]);
   const maj = fig.data.find((t) => t.name === "maj")!;
   assert.deepEqual((maj.error_y as { array: number[] }).array.map((x) => x.toFixed(2)), [
     "0.10",
@@ -271,4 +276,26 @@ Deno.test("backendFromEnv: REPRO_MODEL / REPRO_ENDPOINT / REPRO_HEADS", () => {
 
 Deno.test("inJupyter: false outside the kernel", () => {
   assert.equal(inJupyter(), false);
+});
+
+Deno.test("fingerprint: hashes of the model and head files, shown by provenance", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.mkdir(`${dir}/model/onnx`, { recursive: true });
+    await Deno.writeTextFile(`${dir}/model/onnx/model.onnx`, "abc");
+    await Deno.mkdir(`${dir}/heads`);
+    await Deno.writeTextFile(`${dir}/heads/prm.json`, "abc");
+    const ctx = {
+      backend: { describe: { model: `${dir}/model`, heads: `${dir}/heads` } },
+    } as unknown as ExperimentContext;
+    const extra = await fingerprint(ctx);
+    const sha = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+    assert.equal(extra.model_sha256, sha);
+    assert.deepEqual(extra.heads_sha256, { prm: sha });
+    const html = provenance({ ...summary, extra }).html;
+    assert(html.includes(sha));
+    assert(html.includes("prm ba7816bf8f01cfea…"));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

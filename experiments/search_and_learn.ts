@@ -19,6 +19,7 @@
  * @module
  */
 import type { Arm, Experiment, PaperNumber } from "./experiment.ts";
+import { fingerprint } from "./notebook.ts";
 import { register } from "./registry.ts";
 
 /** Most new tokens of a whole solution on the synthetic world (gold solutions: ≤ 220 chars). */
@@ -198,6 +199,7 @@ export const searchAndLearn: Experiment = {
     "$Q + c\\,P\\sqrt{N_{\\text{parent}}}/(1+N_{\\text{child}})$; Q# reweights the policy's " +
     "top-20 tokens by $\\log \\mathbb{E}[e^{\\eta R}]$ from its classifier.",
   paperNumbers: PAPER,
+  extra: fingerprint,
   arms: [
     { ...GREEDY_ARM, paperMethod: "Pass@1" },
     ...BUDGETS.flatMap((n) =>
