@@ -8,7 +8,7 @@
  */
 import type { Policy, Scorer } from "../lib/core/types.ts";
 import { createOnnxPolicy } from "../lib/models/onnx/mod.ts";
-import { headScorer, loadHead, qsharpClassifier } from "../lib/rewards/mod.ts";
+import { headScorer, loadPolicyHead, qsharpClassifier } from "../lib/rewards/mod.ts";
 import type { TokenClassifier } from "../lib/rewards/mod.ts";
 import { UsageError } from "../lib/runs/mod.ts";
 import { createOpenAIPolicy } from "../lib/models/openai/mod.ts";
@@ -85,13 +85,15 @@ export async function openBackend(flags: BackendFlags): Promise<Backend> {
       if (!scorers.has(kind)) {
         scorers.set(
           kind,
-          loadHead(headFile(kind), { kind }).then((h) => headScorer(policy, h, `${kind}-head`)),
+          loadPolicyHead(headFile(kind), kind, policy).then((h) =>
+            headScorer(policy, h, `${kind}-head`)
+          ),
         );
       }
       return scorers.get(kind)!;
     },
     async classifier() {
-      return qsharpClassifier(await loadHead(headFile("qsharp"), { kind: "qsharp" }));
+      return qsharpClassifier(await loadPolicyHead(headFile("qsharp"), "qsharp", policy));
     },
     describe: endpoints.length > 0 ? { model, endpoints, heads } : { model, heads },
     close,

@@ -117,7 +117,15 @@ export interface RunExperimentOptions {
   traces?: number;
   /** The command line to record. */
   command?: string;
+  /** Problems searched at once (default {@linkcode DEFAULT_CONCURRENCY}). */
+  concurrency?: number;
 }
+
+/**
+ * Problems an experiment searches at once by default: their policy calls share batched engine
+ * steps in process, and keep an HTTP server's batch full. Records do not depend on it.
+ */
+export const DEFAULT_CONCURRENCY = 8;
 
 /**
  * Run every arm of an experiment (resuming what is done) and write summary.json.
@@ -153,6 +161,7 @@ export async function runExperiment(
         out: `${options.dir}/records.jsonl`,
         traces: `${options.dir}/traces.jsonl`,
         maxTraces: options.traces ?? 3,
+        concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
         label: `${exp.name}/${arm.config}`,
       }),
     );

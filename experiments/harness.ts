@@ -72,11 +72,14 @@ export interface RunSpec {
   out: string;
   /** Where traces go (JSONL of `{config, id, trace}`); none when absent. */
   traces?: string;
-  /** Keep at most this many traces (default all). */
+  /** Keep the traces of the first this many problems (default all). */
   maxTraces?: number;
   /** Progress label; default the config. */
   label?: string;
-  /** Problems in flight at once (useful with HTTP endpoints; default 1). */
+  /**
+   * Problems in flight at once (default 1). Their policy calls overlap: the ONNX policy batches
+   * concurrent calls into shared engine steps, an HTTP policy keeps the server busy.
+   */
   concurrency?: number;
 }
 
@@ -114,15 +117,15 @@ export async function runMethod(spec: RunSpec): Promise<RunRecord[]> {
     spec.label ?? config,
     spec.problems.length - todo.length,
   );
-  let traced = file.records.filter((r) => r.config === config).length;
+  // traces of the first problems by position, whatever order concurrent problems finish in
+  const traceIds = new Set(spec.problems.slice(0, spec.maxTraces ?? Infinity).map((p) => p.id));
   let correct = 0;
   let finished = 0;
   const solveOne = async (problem: Problem) => {
     const seed = fork(spec.seed, problem.id);
     const result = await spec0.run(problem, spec.policy, spec.scorer, { ...spec.options, seed });
     const record = toRecord(config, spec.method, problem, result, seed);
-    if (spec.traces && traced < (spec.maxTraces ?? Infinity)) {
-      traced++;
+    if (spec.traces && traceIds.has(problem.id)) {
       await appendJsonl(spec.traces, { config, id: problem.id, trace: result.trace });
     }
     await file.append(record);

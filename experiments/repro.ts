@@ -17,7 +17,7 @@ import "./all.ts";
 import { experiments } from "./registry.ts";
 
 const USAGE = `usage: deno task repro NAME [--limit N] [--seed S] [--model DIR | --endpoint URL ...]
-  [--only CONFIG,...] [--out DIR]
+  [--only CONFIG,...] [--out DIR] [--concurrency K (problems at once, default 8)]
 experiments: ${Object.keys(experiments).join(", ")}`;
 
 async function main() {
@@ -29,6 +29,7 @@ async function main() {
     heads: { type: "string" },
     only: { type: "string" },
     out: { type: "string" },
+    concurrency: { type: "string" },
     list: { type: "boolean" },
     help: { type: "boolean", short: "h" },
   });
@@ -70,6 +71,9 @@ async function main() {
       seed,
       limit,
       only,
+      concurrency: values.concurrency === undefined
+        ? undefined
+        : numberFlag("concurrency", values.concurrency, { integer: true, min: 1 }),
       command: `deno task repro ${["", ...Deno.args].join(" ").trim()}`,
     });
     for (const a of summary.arms) {

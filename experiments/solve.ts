@@ -31,7 +31,7 @@ const COMMON = {
   scorer: { type: "string" },
   out: { type: "string" },
   traces: { type: "string" },
-  concurrency: { type: "string", default: "1" },
+  concurrency: { type: "string", default: "8" },
   threads: { type: "string", default: "2" },
   help: { type: "boolean", short: "h" },
 } as const;

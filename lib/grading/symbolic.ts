@@ -16,7 +16,7 @@ import {
   Unsupported,
 } from "./evaluate.ts";
 import { nestingDepth } from "./scan.ts";
-import { mulberry32 } from "./prng.ts";
+import { rng } from "../core/random.ts";
 
 /** A parsed expression, or why it could not be parsed. */
 export type Parsed = ParsedExpression | { error: string };
@@ -138,7 +138,7 @@ export function samplePairs(
 ): [Complex, Complex][] {
   const vars = [...new Set([...a.vars, ...b.vars])];
   if (vars.length > 12) throw new TooComplex("more than 12 variables");
-  const rand = mulberry32(ctx.seed);
+  const rand = rng(ctx.seed).uniform;
   const n = vars.length === 0 ? 1 : points;
   const out: [Complex, Complex][] = [];
   for (let k = 0; k < n; k++) {

@@ -30,10 +30,35 @@ export function wilsonInterval(
   if (!(z > 0) || !Number.isFinite(z)) {
     throw new RangeError(`wilson: z must be positive (got ${z})`);
   }
+  const { center, halfWidth } = wilsonCenter(successes, n, z);
+  return {
+    mean: successes / n,
+    lo: Math.max(0, center - halfWidth),
+    hi: Math.min(1, center + halfWidth),
+  };
+}
+
+/**
+ * The Wilson interval's center and half-width before clipping to [0, 1]:
+ * `center = (p̂ + z²/2n)/(1 + z²/n)`, `halfWidth = z·sqrt(p̂(1−p̂)/n + z²/4n²)/(1 + z²/n)`.
+ * AMCS (algorithms.md §8.2) stops sampling when the half-width is small enough. No argument
+ * checks: callers pass `n ≥ 1` and `0 ≤ successes ≤ n`.
+ *
+ * @example
+ * ```ts
+ * wilsonCenter(8, 10, 1.96).halfWidth; // ≈ 0.213
+ * ```
+ */
+export function wilsonCenter(
+  successes: number,
+  n: number,
+  z: number,
+): { center: number; halfWidth: number } {
   const p = successes / n;
   const z2 = z * z;
   const denom = 1 + z2 / n;
-  const center = (p + z2 / (2 * n)) / denom;
-  const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / denom;
-  return { mean: p, lo: Math.max(0, center - half), hi: Math.min(1, center + half) };
+  return {
+    center: (p + z2 / (2 * n)) / denom,
+    halfWidth: (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / denom,
+  };
 }

@@ -5,8 +5,8 @@
  * answers all go through a judge, so a run can swap in a stricter or faster grader. The default
  * judge, {@linkcode defaultJudge} ({@linkcode gradingJudge}), uses the project grader
  * (`lib/grading`: last `\boxed{}` extraction and MARIO_EVAL-style equivalence, algorithms.md
- * §1.4); {@linkcode boxedJudge} is a dependency-free alternative (last `\boxed{}` and a light
- * string normalisation).
+ * §1.4); {@linkcode boxedJudge} is a lighter alternative (last `\boxed{}` and string equality
+ * after normalisation).
  *
  * @example
  * ```ts
@@ -18,7 +18,12 @@
  * @module
  */
 
-import { extractAnswer as gradeExtract, isEquivalent } from "../grading/mod.ts";
+import {
+  extractAnswer as gradeExtract,
+  isEquivalent,
+  lastBoxed,
+  normalizeAnswer,
+} from "../grading/mod.ts";
 
 /** Extracts and compares final answers. */
 export interface AnswerJudge {
@@ -29,40 +34,9 @@ export interface AnswerJudge {
 }
 
 /**
- * Content of the last `\boxed{…}` (or `\fbox{…}`) in `text`, braces balanced; null when absent
- * or unclosed.
- *
- * @example
- * ```ts
- * lastBoxed("\\boxed{1} then \\boxed{\\frac{a}{b}}"); // "\\frac{a}{b}"
- * ```
+ * A light judge: the grader's last-`\boxed{}` extraction and string equality after its
+ * normalisation (no symbolic comparison), for tests and speed.
  */
-export function lastBoxed(text: string): string | null {
-  const at = Math.max(text.lastIndexOf("\\boxed"), text.lastIndexOf("\\fbox"));
-  if (at < 0) return null;
-  const open = text.indexOf("{", at);
-  if (open < 0) return null;
-  let depth = 0;
-  for (let i = open; i < text.length; i++) {
-    if (text[i] === "{") depth++;
-    else if (text[i] === "}" && --depth === 0) return text.slice(open + 1, i).trim();
-  }
-  return null;
-}
-
-/** Light normalisation for string comparison: spacing, `$`, `\left/\right`, `\dfrac`, final dot. */
-export function normalizeAnswer(a: string): string {
-  return a
-    .replace(/\\(?:left|right)\b/g, "")
-    .replace(/\\[dt]frac/g, "\\frac")
-    .replace(/\\[,;:! ]/g, "")
-    .replace(/\$/g, "")
-    .replace(/\s+/g, "")
-    .replace(/\.$/, "")
-    .replace(/^\{(.*)\}$/, "$1");
-}
-
-/** A judge built on {@linkcode lastBoxed} and {@linkcode normalizeAnswer} string equality. */
 export const boxedJudge: AnswerJudge = {
   extract: lastBoxed,
   same: (a, b) => a === b || normalizeAnswer(a) === normalizeAnswer(b),

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { Candidate } from "../core/types.ts";
-import { type AnswerJudge, boxedJudge, lastBoxed } from "./answers.ts";
+import { lastBoxed } from "../grading/mod.ts";
+import { type AnswerJudge, boxedJudge } from "./answers.ts";
 import { answerClasses, bestOfN, majority, weightedMajority } from "./vote.ts";
 
 const c = (answer: string | null, score?: number): Candidate => ({ text: "", answer, score });
@@ -18,11 +19,13 @@ Deno.test("weighted majority: largest score sum; the judge decides the classes",
   const cs = [c("7", 0.9), c("8", 0.3), c("8", 0.3), c("8", 0.2)];
   assert.deepEqual(majority(cs), { answer: "8", index: 1 });
   assert.deepEqual(weightedMajority(cs), { answer: "7", index: 0 }); // 0.9 > 0.8
-  // string equality keeps "7" and "7.0" apart (0.5 | 0.7 | 0.4 → "8"); a numeric judge and the
-  // default (lib/grading) judge merge them (0.9 vs 0.7 → "7")
+  // exact string equality keeps "7" and "7.0" apart (0.5 | 0.7 | 0.4 → "8"); a numeric judge,
+  // the light boxed judge (grader normalisation) and the default judge merge them (0.9 vs 0.7)
   const ds = [c("7", 0.5), c("8", 0.3), c("8", 0.3), c("7.0", 0.4), c("8", 0.1)];
   const numeric: AnswerJudge = { extract: lastBoxed, same: (a, b) => Number(a) === Number(b) };
-  assert.deepEqual(weightedMajority(ds, boxedJudge), { answer: "8", index: 1 });
+  const exact: AnswerJudge = { extract: lastBoxed, same: (a, b) => a === b };
+  assert.deepEqual(weightedMajority(ds, exact), { answer: "8", index: 1 });
+  assert.deepEqual(weightedMajority(ds, boxedJudge), { answer: "7", index: 0 });
   assert.equal(answerClasses(ds, numeric).length, 2);
   assert.deepEqual(weightedMajority(ds, numeric), { answer: "7", index: 0 });
   assert.deepEqual(weightedMajority(ds), { answer: "7", index: 0 });

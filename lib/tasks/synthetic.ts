@@ -28,6 +28,7 @@
  * @module
  */
 
+import { rng } from "../core/random.ts";
 import type { Problem } from "../core/types.ts";
 
 // ---------------------------------------------------------------------------------------------
@@ -47,14 +48,7 @@ export type Rng = () => number;
  * ```
  */
 export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return rng(seed).uniform;
 }
 
 /**
@@ -179,6 +173,18 @@ export interface SyntheticProblem extends Problem {
 export const LEVELS: readonly number[] = [1, 2, 3, 4, 5];
 
 /**
+ * Level of one-operation drill problems (`Calculate 47 + 8.`, `Find the remainder when 47 is
+ * divided by 5.`): never in the evaluation split; mixed into training with
+ * {@linkcode TrainStreamOptions.drillFraction} so a small model sees more arithmetic per token.
+ *
+ * @example
+ * ```ts
+ * generateProblem(1, 0, DRILL_LEVEL, "expr").plan.steps.length; // 1
+ * ```
+ */
+export const DRILL_LEVEL = 0;
+
+/**
  * Every character the task's problems and solutions (gold or flawed) can contain, in a fixed
  * order: the character vocabulary of the embedded policy's tokenizer.
  *
@@ -197,7 +203,7 @@ export const EVAL_SEED = 20261125;
 export const EVAL_SIZE = 500;
 
 /** Largest intermediate value at each level (index = level). */
-const CAPS = [0, 99, 300, 500, 999, 999];
+const CAPS = [150, 30, 60, 99, 99, 150];
 
 // ---------------------------------------------------------------------------------------------
 // Number helpers (exact rationals over safe integers; all task numbers stay far below 2^53)
@@ -423,7 +429,7 @@ const ITEMS: readonly string[] = [
 
 /** Number of operations (steps before the answer step) at a level. */
 function opsForLevel(rng: Rng, level: number): number {
-  return [0, 2, 3, 4, randInt(rng, 5, 6), randInt(rng, 7, 8)][level];
+  return [1, 2, 3, 4, randInt(rng, 5, 6), randInt(rng, 7, 8)][level];
 }
 
 /** Per-level number ranges. */
@@ -435,12 +441,12 @@ interface LevelRanges {
 }
 
 const RANGES: readonly LevelRanges[] = [
-  { start: 0, add: 0, mul: 0, box: 0 },
-  { start: 40, add: 40, mul: 5, box: 9 },
-  { start: 60, add: 60, mul: 5, box: 9 },
-  { start: 99, add: 99, mul: 9, box: 9 },
-  { start: 150, add: 150, mul: 9, box: 12 },
-  { start: 200, add: 200, mul: 9, box: 12 },
+  { start: 99, add: 40, mul: 9, box: 9 },
+  { start: 20, add: 9, mul: 5, box: 5 },
+  { start: 30, add: 9, mul: 5, box: 9 },
+  { start: 50, add: 9, mul: 9, box: 9 },
+  { start: 50, add: 9, mul: 9, box: 9 },
+  { start: 60, add: 20, mul: 9, box: 9 },
 ];
 
 type WordEvent = "add" | "sub" | "mul" | "addmul" | "submul" | "div" | "frackeep" | "fracgive";
@@ -524,7 +530,7 @@ function tryWordProblem(rng: Rng, level: number): { text: string; plan: Plan } |
   const finals = WORD_FINALS[level].filter((f) => FINAL_COST[f] <= nOps - 1);
   const final = pick(rng, finals);
   let budget = nOps - FINAL_COST[final];
-  const start = randInt(rng, 10, r.start);
+  const start = randInt(rng, 5, r.start);
   let cur: Operand = { lit: `${start}` };
   let val = start;
   const sentences = [`${name} has ${start} ${items}.`];
@@ -547,7 +553,7 @@ function tryWordProblem(rng: Rng, level: number): { text: string; plan: Plan } |
       if (kMax < 2) continue;
       const k = randInt(rng, 2, kMax);
       next = push(b, { op: "*", a: cur, b: { lit: `${k}` } }, val, k);
-      sentence = `${pron} ends up with ${k} times as many.`;
+      sentence = `${pron} now has ${k} times as many.`;
     } else if (ev === "addmul" || ev === "submul") {
       const k = randInt(rng, 2, r.mul);
       const m = randInt(rng, 2, r.box);
@@ -563,7 +569,7 @@ function tryWordProblem(rng: Rng, level: number): { text: string; plan: Plan } |
       if (ks.length === 0) continue;
       const k = pick(rng, ks);
       next = push(b, { op: "/", a: cur, b: { lit: `${k}` } }, val, k);
-      sentence = `${pron} splits them into ${k} equal piles and keeps one.`;
+      sentence = `${pron} keeps one of ${k} equal piles.`;
     } else if (ev === "frackeep") {
       const f = fractionFor(rng, val);
       if (f === null) continue;
@@ -586,7 +592,7 @@ function tryWordProblem(rng: Rng, level: number): { text: string; plan: Plan } |
   if (!("ref" in cur)) return null;
   let answer: Plan["answer"] = { ref: cur.ref, part: "value" };
   if (final === "now") {
-    sentences.push(`How many ${items} does ${name} have now?`);
+    sentences.push(`How many does ${name} have now?`);
   } else if (final === "together") {
     const [name2] = pick(rng, NAMES.filter(([n]) => n !== name));
     const more = rng() < 0.5 || val < 3;
@@ -598,7 +604,7 @@ function tryWordProblem(rng: Rng, level: number): { text: string; plan: Plan } |
     answer = { ref: total.ref, part: "value" };
     sentences.push(
       `${name2} has ${n} ${more ? "more" : "fewer"} than ${name}.`,
-      `How many ${items} do they have together?`,
+      "How many do they have together?",
     );
   } else {
     if (val < 4) return null;
@@ -607,8 +613,8 @@ function tryWordProblem(rng: Rng, level: number): { text: string; plan: Plan } |
     if (q === null || !("ref" in q)) return null;
     answer = { ref: q.ref, part: final === "rem" ? "rem" : "value" };
     sentences.push(
-      `${pron} packs them into bags of ${k}.`,
-      final === "rem" ? `How many ${items} are left over?` : "How many full bags are there?",
+      `${pron} packs them in bags of ${k}.`,
+      final === "rem" ? "How many are left over?" : "How many full bags are there?",
     );
   }
   return { text: sentences.join(" "), plan: { steps: b.steps, answer } };
@@ -622,7 +628,7 @@ function tryWordProblem(rng: Rng, level: number): { text: string; plan: Plan } |
 type Expr = { lit: string; value: number } | { op: Op; left: Expr; right: Expr; value: number };
 
 const EXPR_OPS: readonly (readonly Op[])[] = [
-  [],
+  ["+", "-", "*", "/"],
   ["+", "-"],
   ["+", "-", "*"],
   ["+", "-", "*", "/"],
@@ -637,6 +643,11 @@ function randomShape(rng: Rng, m: number): Shape {
   if (m === 0) return null;
   const left = randInt(rng, 0, m - 1);
   return [randomShape(rng, left), randomShape(rng, m - 1 - left)];
+}
+
+/** A left-deep chain of `m` operations: every right operand is a literal. */
+function chainShape(m: number): Shape {
+  return m === 0 ? null : [chainShape(m - 1), null];
 }
 
 /** Fill a shape with operations and literals so that every value is admissible; null on failure. */
@@ -657,15 +668,17 @@ function fillShape(rng: Rng, shape: Shape, level: number): Expr | null {
   if (rightIsLeaf) {
     let lit: string;
     let v: number;
+    // drills: half the added or subtracted amounts are single digits, as in the levels' steps
+    const add = level === DRILL_LEVEL && rng() < 0.5 ? 9 : r.add;
     if (op === "+") {
-      v = randInt(rng, 1, r.add);
+      v = randInt(rng, 1, add);
       lit = `${v}`;
     } else if (op === "-") {
       if (L < 2) return null;
-      v = randInt(rng, 1, Math.min(L - 1, r.add));
+      v = randInt(rng, 1, Math.min(L - 1, add));
       lit = `${v}`;
     } else if (op === "*") {
-      const f = level >= 4 && rng() < 0.35 ? fractionFor(rng, L) : null;
+      const f = (level >= 4 || level === DRILL_LEVEL) && rng() < 0.35 ? fractionFor(rng, L) : null;
       if (f !== null) {
         const value = (L * f.n) / f.d;
         return { op, left, right: { lit: fmt(f), value: 0 }, value };
@@ -717,15 +730,16 @@ function exprPlan(e: Expr, steps: PlanStep[]): Operand {
 
 function tryExprProblem(rng: Rng, level: number): { text: string; plan: Plan } | null {
   const nOps = opsForLevel(rng, level);
-  const withRem = level >= 4 && rng() < 0.4;
+  const withRem = (level >= 4 && rng() < 0.4) || (level === DRILL_LEVEL && rng() < 0.15);
   const m = withRem ? nOps - 1 : nOps;
-  const e = fillShape(rng, randomShape(rng, m), level);
+  const shape = level <= 3 ? chainShape(m) : randomShape(rng, m);
+  const e = fillShape(rng, shape, level);
   if (e === null) return null;
   const steps: PlanStep[] = [];
   const top = exprPlan(e, steps);
-  if (!("ref" in top)) return null;
   const body = renderExpr(e);
   if (!withRem) {
+    if (!("ref" in top)) return null;
     return { text: `Calculate ${body}.`, plan: { steps, answer: { ref: top.ref, part: "value" } } };
   }
   if (e.value < 4) return null;
@@ -743,7 +757,10 @@ function tryExprProblem(rng: Rng, level: number): { text: string; plan: Plan } |
 
 /** Build a full record from an rng; retries until the random choices give a valid problem. */
 function makeProblem(rng: Rng, id: string, level: number, form: ProblemForm): SyntheticProblem {
-  if (!LEVELS.includes(level)) throw new RangeError(`level must be 1-5, got ${level}`);
+  if (!LEVELS.includes(level) && level !== DRILL_LEVEL) {
+    throw new RangeError(`level must be 0-5, got ${level}`);
+  }
+  if (level === DRILL_LEVEL) form = "expr";
   for (let attempt = 0; attempt < 10000; attempt++) {
     const made = form === "word" ? tryWordProblem(rng, level) : tryExprProblem(rng, level);
     if (made === null) continue;
@@ -776,16 +793,19 @@ export function generateProblem(
   return makeProblem(rng, `gen-${seed}-${index}-${level}-${form}`, level, form);
 }
 
-/** Problem `index` of the evaluation split: level `1 + index % 5`, alternating forms by five. */
+/** Share of word problems in the evaluation split and (by default) in the training stream. */
+export const WORD_FRACTION = 0.3;
+
+/** Problem `index` of the evaluation split: level `1 + index % 5`; word form in 3 of 10 blocks of 5. */
 function evalProblem(index: number): SyntheticProblem {
   const rng = mulberry32(hashSeed("eval", EVAL_SEED, index));
   const level = 1 + (index % 5);
-  const form: ProblemForm = Math.floor(index / 5) % 2 === 0 ? "word" : "expr";
+  const form: ProblemForm = Math.floor(index / 5) % 10 < 3 ? "word" : "expr";
   return makeProblem(rng, `eval-${String(index).padStart(3, "0")}`, level, form);
 }
 
 /**
- * The fixed evaluation split: 500 problems, 100 per level, half word and half expression form
+ * The fixed evaluation split: 500 problems, 100 per level, 30% word and 70% expression form
  * (seed {@linkcode EVAL_SEED}); ids `eval-000` ... `eval-499`.
  *
  * @example
@@ -818,8 +838,10 @@ export function isEvalProblem(text: string): boolean {
 export interface TrainStreamOptions {
   /** Relative weight of levels 1-5 (default: equal). */
   levelWeights?: readonly number[];
-  /** Probability of the word form (default 0.5). */
+  /** Probability of the word form (default {@linkcode WORD_FRACTION}). */
   wordFraction?: number;
+  /** Probability of a one-operation drill problem ({@linkcode DRILL_LEVEL}; default 0). */
+  drillFraction?: number;
   /** First index of the stream (default 0); ids are `train-<seed>-<index>-<level>-<form>`. */
   start?: number;
 }
@@ -832,7 +854,10 @@ function trainProblem(
 ): SyntheticProblem {
   const meta = mulberry32(hashSeed("train-meta", seed, index));
   const level = 1 + pickWeighted(meta, opts.levelWeights ?? [1, 1, 1, 1, 1]);
-  const form: ProblemForm = meta() < (opts.wordFraction ?? 0.5) ? "word" : "expr";
+  const form: ProblemForm = meta() < (opts.wordFraction ?? WORD_FRACTION) ? "word" : "expr";
+  if (opts.drillFraction && meta() < opts.drillFraction) {
+    return trainProblemOf(seed, index, DRILL_LEVEL, "expr");
+  }
   return trainProblemOf(seed, index, level, form);
 }
 
@@ -874,9 +899,9 @@ export function* trainStream(
 export function problemById(id: string): SyntheticProblem | null {
   let m = /^eval-(\d+)$/.exec(id);
   if (m && Number(m[1]) < EVAL_SIZE) return evalProblem(Number(m[1]));
-  m = /^train-(\d+)-(\d+)-([1-5])-(word|expr)$/.exec(id);
+  m = /^train-(\d+)-(\d+)-([0-5])-(word|expr)$/.exec(id);
   if (m) return trainProblemOf(Number(m[1]), Number(m[2]), Number(m[3]), m[4] as ProblemForm);
-  m = /^gen-(\d+)-(\d+)-([1-5])-(word|expr)$/.exec(id);
+  m = /^gen-(\d+)-(\d+)-([0-5])-(word|expr)$/.exec(id);
   if (m) return generateProblem(Number(m[1]), Number(m[2]), Number(m[3]), m[4] as ProblemForm);
   return null;
 }

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   CHARSET,
   checkSteps,
+  DRILL_LEVEL,
   EVAL_SIZE,
   evalSplit,
   extractBoxed,
@@ -220,7 +221,7 @@ Deno.test("eval split: 500 fixed problems, 100 per level, disjoint from the trai
   assert.equal(split.length, EVAL_SIZE);
   assert.equal(split[0].id, "eval-000");
   for (const level of LEVELS) assert.equal(split.filter((p) => p.level === level).length, 100);
-  assert.equal(split.filter((p) => p.form === "word").length, 250);
+  assert.equal(split.filter((p) => p.form === "word").length, 150);
   const texts = new Set(split.map((p) => p.problem));
   assert.ok(texts.size >= 495, "eval problems are (nearly) all distinct");
   assert.ok(split.every((p) => isEvalProblem(p.problem) && checkSteps(p, p.solution).solved));
@@ -256,4 +257,23 @@ Deno.test("flawed solutions: one mistake at firstError, carried on to a wrong an
   }
   assert.ok(n >= 280, `only ${n} flawed solutions`);
   assert.deepEqual([...kinds].sort(), ["operand", "slip"]);
+});
+
+Deno.test("drill problems: one operation, training stream only", () => {
+  const it = trainStream(3, { drillFraction: 1 });
+  const kinds = new Set<string>();
+  for (let i = 0; i < 200; i++) {
+    const p = it.next().value;
+    assert.equal(p.level, DRILL_LEVEL);
+    assert.equal(p.form, "expr");
+    assert.equal(p.plan.steps.length, 1);
+    assert.ok(checkSteps(p, p.solution).solved);
+    assert.deepEqual(problemById(p.id), p);
+    const s = p.plan.steps[0];
+    kinds.add(s.rem ? "rem" : s.op);
+  }
+  assert.deepEqual([...kinds].sort(), ["*", "+", "-", "/", "rem"]);
+  assert.ok(evalSplit().every((p) => p.level !== DRILL_LEVEL));
+  // without drills the stream is unchanged
+  assert.deepEqual(trainStream(3, { drillFraction: 0 }).next().value, trainStream(3).next().value);
 });

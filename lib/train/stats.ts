@@ -3,11 +3,12 @@
  * classification counts (accuracy, F1) and a seeded percentile bootstrap.
  *
  * The Wilson interval is the one AMCS uses for adaptive Monte-Carlo estimation (algorithms.md
- * §8.2): `center = (p̂ + z²/2n)/(1 + z²/n)`, `hw = z·sqrt(p̂(1−p̂)/n + z²/4n²)/(1 + z²/n)`.
+ * §8.2); its formula lives in `lib/metrics/wilson.ts`, this wrapper adds the half-width.
  *
  * @module
  */
 import type { Rng } from "../core/random.ts";
+import { wilsonCenter } from "../metrics/wilson.ts";
 
 /**
  * Area under the ROC curve of `scores` against binary `labels` (1 = positive), with ties counted
@@ -64,13 +65,9 @@ export interface Interval {
  */
 export function wilson(successes: number, n: number, z = 1.96): Interval {
   if (n <= 0) return { estimate: NaN, lo: 0, hi: 1, halfWidth: 0.5 };
-  const p = successes / n;
-  const z2 = z * z;
-  const denom = 1 + z2 / n;
-  const center = (p + z2 / (2 * n)) / denom;
-  const halfWidth = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / denom;
+  const { center, halfWidth } = wilsonCenter(successes, n, z);
   return {
-    estimate: p,
+    estimate: successes / n,
     lo: Math.max(0, center - halfWidth),
     hi: Math.min(1, center + halfWidth),
     halfWidth,

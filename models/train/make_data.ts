@@ -8,7 +8,7 @@
  * - `eval.jsonl`: the 500-problem evaluation split `{id, level, form, problem, answer, solution}`.
  * - `meta.json`: the character set and the options used.
  *
- * Usage: `deno run -A models/train/make_data.ts --out DIR --n 150000 --seed 1 --flaw-rate 0.25`
+ * Usage: `deno run -A models/train/make_data.ts --out DIR --n 150000 --seed 1 --flaw-rate 0.25 --drill 0.3`
  *
  * @module
  */
@@ -27,6 +27,8 @@ export interface MakeDataOptions {
   flawRate: number;
   /** Relative weights of levels 1-5 in the training stream. */
   levelWeights: number[];
+  /** Fraction of one-operation drill problems (level 0) in the training stream. */
+  drill: number;
 }
 
 /**
@@ -34,7 +36,7 @@ export interface MakeDataOptions {
  *
  * @example
  * ```ts
- * await makeData({ out: "/tmp/d", n: 1000, seed: 1, flawRate: 0.25, levelWeights: [1, 1, 1, 1, 1] });
+ * await makeData({ out: "/tmp/d", n: 1000, seed: 1, flawRate: 0.25, levelWeights: [1, 1, 1, 1, 1], drill: 0.3 });
  * ```
  */
 export async function makeData(opts: MakeDataOptions): Promise<void> {
@@ -65,7 +67,10 @@ export async function makeData(opts: MakeDataOptions): Promise<void> {
     coin = (Math.imul(coin ^ (coin >>> 15), 0x2c1b3c6d) + 0x9e3779b9) >>> 0;
     return coin / 4294967296;
   };
-  const stream = trainStream(opts.seed, { levelWeights: opts.levelWeights });
+  const stream = trainStream(opts.seed, {
+    levelWeights: opts.levelWeights,
+    drillFraction: opts.drill,
+  });
   let chunk: string[] = [];
   let flawed = 0;
   for (let i = 0; i < opts.n; i++) {
@@ -105,6 +110,7 @@ export async function makeData(opts: MakeDataOptions): Promise<void> {
     flawRate: opts.flawRate,
     flawed,
     levelWeights: opts.levelWeights,
+    drill: opts.drill,
   };
   await Deno.writeTextFile(`${opts.out}/meta.json`, JSON.stringify(meta, null, 2) + "\n");
   console.log(`wrote ${opts.n} training solutions (${flawed} flawed) and 500 eval problems`);
@@ -124,5 +130,6 @@ if (import.meta.main) {
     seed: Number(flag(args, "seed", "1")),
     flawRate: Number(flag(args, "flaw-rate", "0.25")),
     levelWeights: flag(args, "level-weights", "1,1,1,1,1").split(",").map(Number),
+    drill: Number(flag(args, "drill", "0")),
   });
 }

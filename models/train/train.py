@@ -685,7 +685,9 @@ def model_card(cfg, n_params, args, meta, metrics, train_info):
         "## Data",
         "",
         f"{meta['n']:,} training solutions from `trainStream({meta['trainSeed']})` (level weights "
-        f"{meta['levelWeights']}), of which {meta['flawed']:,} ({meta['flawRate']:.0%} target) carry one "
+        f"{meta['levelWeights']}; {meta.get('drill', 0):.0%} of the problems are one-operation drills, "
+        "level 0, such as `Calculate 47 + 8.`, so that the small model sees more arithmetic per token), "
+        f"of which {meta['flawed']:,} ({meta['flawRate']:.0%} target) carry one "
         "realistic mistake (arithmetic slip or wrong operand, carried on consistently to a wrong boxed",
         "answer), so the model is imperfect and search has headroom. The 500-problem evaluation split",
         f"(`evalSplit()`, seed {meta['evalSeed']}) never appears in training.",
@@ -695,8 +697,12 @@ def model_card(cfg, n_params, args, meta, metrics, train_info):
         f"AdamW (lr {args.lr}, betas 0.9/0.98, weight decay 0.01), {train_info['steps']} steps of "
         f"{args.batch} sequences, warmup {args.warmup}, cosine decay to 10%; loss on solution tokens only. "
         f"torch seed {args.seed}. {train_info['tokens']:,} tokens seen, training wall time "
-        f"{train_info['train_seconds'] / 60:.1f} min, whole script {train_info['total_seconds'] / 60:.1f} min "
-        "on a shared 2-core CPU (torch 1.13, 1 torch thread, OPENBLAS_NUM_THREADS=2).",
+        f"{train_info['train_seconds'] / 60:.1f} min (the schedule ends at {args.steps} steps or "
+        f"{args.max_minutes:g} minutes, whichever comes first), evaluation "
+        f"{(metrics or {}).get('eval_seconds', 0) / 60:.1f} min, whole `train.sh` run "
+        f"{train_info['total_seconds'] / 60:.1f} min on a 2-core CPU shared with other jobs (torch "
+        f"{torch.__version__}, 1 torch thread, OPENBLAS_NUM_THREADS="
+        f"{os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}).",
         "",
         "Command (data, training, evaluation, export, fixtures): `bash models/train/train.sh`",
         "(`deno task train-policy`).",
@@ -708,7 +714,9 @@ def model_card(cfg, n_params, args, meta, metrics, train_info):
         lines += [
             f"On the {metrics['n']} evaluation problems, answers graded by exact match of the last",
             "`\\boxed{}` content against the gold answer; generation stops at `</s>` or "
-            f"{train_info['max_new']} new tokens.",
+            f"{train_info['max_new']} new tokens. Greedy: argmax decoding. pass@{args.samples}: "
+            f"{args.samples} samples per problem from the plain softmax at temperature {args.temperature} "
+            f"(no top-k/top-p; torch generator seed {args.seed}); a problem counts when any sample is right.",
             "",
             f"| level | greedy accuracy | pass@{args.samples} (T={args.temperature}) | mean sample accuracy |",
             "|---|---|---|---|",
@@ -764,6 +772,8 @@ def main():
     ap.add_argument("--eval-batch", type=int, default=512)
     ap.add_argument("--no-export", action="store_true")
     ap.add_argument("--resume", default=None, help="skip training: load this checkpoint")
+    ap.add_argument("--reuse-metrics", action="store_true",
+                    help="with --resume: take metrics.json from --work instead of evaluating")
     args = ap.parse_args()
     work = args.work or args.data
     os.makedirs(work, exist_ok=True)
@@ -873,7 +883,9 @@ def main():
         log(f"saved {ckpt}")
 
     metrics = None
-    if args.eval_n > 0:
+    if args.reuse_metrics:
+        metrics = json.load(open(os.path.join(work, "metrics.json")))
+    elif args.eval_n > 0:
         t_eval = time.time()
         rows = eval_rows[: args.eval_n]
         metrics, records = evaluate(model, tok, rows, args.samples, args.temperature, args.seed,
@@ -885,7 +897,9 @@ def main():
                 f.write(json.dumps(r) + "\n")
         write_json(os.path.join(work, "metrics.json"), metrics)
 
-    train_info["total_seconds"] = time.time() - t_start
+    # whole-run time: since train.sh started (it exports TRAIN_SH_START), else since this script
+    started = float(os.environ.get("TRAIN_SH_START", t_start))
+    train_info["total_seconds"] = time.time() - started
     if not args.no_export:
         export_all(model, tok, args.out, eval_rows,
                    model_card(cfg, n_params, args, meta, metrics, train_info))

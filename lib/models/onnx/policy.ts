@@ -13,7 +13,13 @@ import type {
 } from "../../core/types.ts";
 import { createDetokenizer } from "./tokenizer.ts";
 import type { CacheNode, CacheStats } from "./kv_cache.ts";
-import { createOnnxRunner, type OnnxRunner, type RunnerOptions } from "./runner.ts";
+import {
+  createOnnxRunner,
+  type Generated,
+  type OnnxRunner,
+  type RequestOptions,
+  type RunnerOptions,
+} from "./runner.ts";
 
 /** Options of {@linkcode createOnnxPolicy}: runner options (session, cache, batching, prompt). */
 export type OnnxPolicyOptions = RunnerOptions;
@@ -74,6 +80,19 @@ export interface OnnxPolicy extends Policy {
   dispose(): Promise<void>;
 }
 
+/** One waiting `extend` call. */
+interface ExtendJob {
+  states: readonly SeqState[];
+  /** Calls with the same key (stop settings) can share an engine call. */
+  key: string;
+  stop: readonly string[];
+  includeStop: boolean;
+  /** Its options for its request `index`. */
+  own: (index: number) => RequestOptions;
+  resolve: (rows: Generated[][]) => void;
+  reject: (e: unknown) => void;
+}
+
 interface Handle {
   readonly owner: symbol;
   readonly node: CacheNode;
@@ -96,7 +115,10 @@ function check(ok: boolean, message: string): void {
  * `text` is cut at the stop (as vLLM); the new state's handle spells exactly the returned text.
  *
  * Calls are serialised (one engine call at a time on the session and cache), so a logits hook
- * must not call back into the same policy. Handles are reference counted: `release` frees a
+ * must not call back into the same policy. `extend` calls made while the engine is busy wait and
+ * then run together as one batched engine call (same stop strings and `includeStop`), each with
+ * its own `n`, sampling, seed and hook: concurrent searches share batches, and every call gets
+ * exactly the samples it would get alone. Handles are reference counted: `release` frees a
  * state's cache entries at once; a dropped handle is freed when garbage-collected. Defaults:
  * `n` 1, `stop` `["\n\n"]`, `includeStop` true, `temperature` 1, `topP` 1, `topK` 0, `minP` 0,
  * `maxTokens` the runner's `defaultMaxTokens` (512), `seed` random.
@@ -179,6 +201,40 @@ export async function createOnnxPolicy(
     }
   };
 
+  // Concurrent extend calls (e.g. several problems searched at once) that share stop settings run
+  // as one engine call: the runner batches their rows together, and each request keeps its own
+  // n, sampling, seed stream and hook, so a call gets exactly what it would get alone.
+  let waiting: ExtendJob[] = [];
+  const runWaiting = async (): Promise<void> => {
+    if (waiting.length === 0) return; // an earlier drain took this call's job
+    const key = waiting[0].key;
+    const jobs = waiting.filter((j) => j.key === key);
+    waiting = waiting.filter((j) => j.key !== key);
+    try {
+      const states = jobs.flatMap((j) => j.states);
+      const requests = jobs.flatMap((j) => j.states.map((_, i) => j.own(i)));
+      const all = await withNodes(states, (nodes) =>
+        runner.generate(
+          nodes.map((node, i) => ({ node, state: states[i], own: requests[i] })),
+          {
+            n: 1,
+            stop: jobs[0].stop,
+            includeStop: jobs[0].includeStop,
+            maxTokens: 1,
+            sampling: { temperature: 0, topK: 0, topP: 1, minP: 0 },
+            seed: 0,
+          },
+        ));
+      let at = 0;
+      for (const j of jobs) {
+        j.resolve(all.slice(at, at + j.states.length));
+        at += j.states.length;
+      }
+    } catch (e) {
+      jobs.forEach((j) => j.reject(e));
+    }
+  };
+
   const extend = async (
     states: readonly SeqState[],
     opts: ExtendOptions = {},
@@ -199,46 +255,45 @@ export async function createOnnxPolicy(
       `maxTokens must be >= 1 (got ${maxTokens})`,
     );
     const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 32);
-    return await serial(() =>
-      withNodes(states, async (nodes) => {
-        const generated = await runner.generate(
-          nodes.map((node, i) => ({ node, state: states[i] })),
-          {
-            n,
-            stop: opts.stop ?? ["\n\n"],
-            includeStop: opts.includeStop ?? true,
-            maxTokens,
-            sampling: { temperature, topK, topP, minP },
-            seed,
-            logitsHook: opts.logitsHook,
-          },
-        );
-        return generated.map((row, i) =>
-          row.map((g): Continuation => {
-            const parent = states[i];
-            const text = parent.text + g.text;
-            const steps = parent.steps
-              ? [...parent.steps, g.text]
-              : parent.text === ""
-              ? [g.text]
-              : undefined;
-            const state: SeqState = {
-              problem: parent.problem,
-              text,
-              ...(steps ? { steps } : {}),
-              handle: makeHandle(g.node, parent.problem, text),
-            };
-            return {
-              text: g.text,
-              tokens: g.tokens,
-              logprobs: g.logprobs,
-              cumulativeLogprob: g.cumulativeLogprob,
-              finishReason: g.finishReason,
-              ...(g.stopString === undefined ? {} : { stopString: g.stopString }),
-              state,
-            };
-          })
-        );
+    const stop = opts.stop ?? ["\n\n"];
+    const includeStop = opts.includeStop ?? true;
+    const sampling = { temperature, topK, topP, minP };
+    const generated = await new Promise<Generated[][]>((resolve, reject) => {
+      waiting.push({
+        states,
+        key: JSON.stringify([stop, includeStop]),
+        stop,
+        includeStop,
+        own: (index) => ({ n, maxTokens, sampling, seed, index, logitsHook: opts.logitsHook }),
+        resolve,
+        reject,
+      });
+      void serial(runWaiting);
+    });
+    return generated.map((row, i) =>
+      row.map((g): Continuation => {
+        const parent = states[i];
+        const text = parent.text + g.text;
+        const steps = parent.steps
+          ? [...parent.steps, g.text]
+          : parent.text === ""
+          ? [g.text]
+          : undefined;
+        const state: SeqState = {
+          problem: parent.problem,
+          text,
+          ...(steps ? { steps } : {}),
+          handle: makeHandle(g.node, parent.problem, text),
+        };
+        return {
+          text: g.text,
+          tokens: g.tokens,
+          logprobs: g.logprobs,
+          cumulativeLogprob: g.cumulativeLogprob,
+          finishReason: g.finishReason,
+          ...(g.stopString === undefined ? {} : { stopString: g.stopString }),
+          state,
+        };
       })
     );
   };

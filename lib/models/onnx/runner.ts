@@ -62,6 +62,30 @@ export interface GenerateRequest {
   node: CacheNode;
   /** The state it came from (handed to logits hooks). */
   state: SeqState;
+  /**
+   * This request's own samples, sampling, seed and hook, replacing the call's: requests merged
+   * from several callers' calls into one engine call each keep what they would get alone.
+   */
+  own?: RequestOptions;
+}
+
+/**
+ * Per-request settings of a merged call. Row (`index`, j) draws from `rng(fork(seed, index, j))`
+ * and the hook sees `index`, exactly as request `index` of a call with these options would.
+ */
+export interface RequestOptions {
+  /** Samples of this request. */
+  n: number;
+  /** New tokens at most. */
+  maxTokens: number;
+  /** Sampling parameters. */
+  sampling: SamplingParams;
+  /** Seed of its call. */
+  seed: number;
+  /** Its index in its call. */
+  index: number;
+  /** Hook on raw logits. */
+  logitsHook?: LogitsHook;
 }
 
 /** Options of {@linkcode OnnxRunner.generate}, all resolved. */
@@ -175,6 +199,12 @@ interface Row {
   prefixLen: number;
   maxNew: number;
   rng: Rng | null;
+  sampling: SamplingParams;
+  /** Greedy row: argmax, no rng. */
+  greedy: boolean;
+  hook: LogitsHook | undefined;
+  /** The request's index as its hook sees it. */
+  hookIndex: number;
   generated: number[];
   logprobs: number[];
   cumulative: number;
@@ -392,10 +422,17 @@ export async function createOnnxRunner(
     requests: readonly GenerateRequest[],
     opts: GenerateOptions,
   ): Promise<Generated[][]> => {
-    const results: Generated[][] = requests.map(() => new Array(opts.n));
-    if (opts.n <= 0 || requests.length === 0) return results;
-    const sampling = opts.sampling;
-    const greedy = !(sampling.temperature > 0) || sampling.topK === 1;
+    const own = (i: number): RequestOptions =>
+      requests[i].own ?? {
+        n: opts.n,
+        maxTokens: opts.maxTokens,
+        sampling: opts.sampling,
+        seed: opts.seed,
+        index: i,
+        logitsHook: opts.logitsHook,
+      };
+    const results: Generated[][] = requests.map((_, i) => new Array(Math.max(0, own(i).n)));
+    if (requests.length === 0) return results;
     const stops = opts.stop.filter((s) => s !== "");
     const queue: Row[] = [];
     const order = requests.map((_, i) => i);
@@ -403,10 +440,12 @@ export async function createOnnxRunner(
     order.sort((a, b) => lengths[a] - lengths[b] || a - b); // similar lengths batch together
     for (const i of order) {
       const node = requests[i].node;
+      const o = own(i);
+      const greedy = !(o.sampling.temperature > 0) || o.sampling.topK === 1;
       const prefixLen = lengths[i];
       const tokens = cache.tokensOf(node);
-      const maxNew = Math.max(0, Math.min(opts.maxTokens, shape.maxPositions - prefixLen));
-      for (let j = 0; j < opts.n; j++) {
+      const maxNew = Math.max(0, Math.min(o.maxTokens, shape.maxPositions - prefixLen));
+      for (let j = 0; j < o.n; j++) {
         queue.push({
           req: i,
           sample: j,
@@ -414,7 +453,11 @@ export async function createOnnxRunner(
           chain: cache.chain(node),
           prefixLen,
           maxNew,
-          rng: greedy ? null : rng(fork(opts.seed, i, j)),
+          rng: greedy ? null : rng(fork(o.seed, o.index, j)),
+          sampling: o.sampling,
+          greedy,
+          hook: o.logitsHook,
+          hookIndex: o.index,
           generated: [],
           logprobs: [],
           cumulative: 0,
@@ -556,10 +599,10 @@ export async function createOnnxRunner(
         const logits = out.logits.subarray(base, base + V);
         const lse = logSumExp(logits);
         let raw: Float32Array = logits;
-        if (opts.logitsHook) {
+        if (row.hook) {
           raw = logits.slice(); // logprobs stay under the model's own distribution
-          const ret = opts.logitsHook({
-            index: row.req,
+          const ret = row.hook({
+            index: row.hookIndex,
             state: requests[row.req].state,
             generated: row.generated,
             logits,
@@ -567,7 +610,9 @@ export async function createOnnxRunner(
           });
           if (ret) await ret;
         }
-        const tok = greedy ? argmax(logits) : sampleToken(logits, sampling, row.rng!.uniform);
+        const tok = row.greedy
+          ? argmax(logits)
+          : sampleToken(logits, row.sampling, row.rng!.uniform);
         const lp = raw[tok] - lse;
         row.generated.push(tok);
         row.logprobs.push(lp);

@@ -1,0 +1,112 @@
+/**
+ * Every paper notebook executes on a small limit: `renderNotebooks` runs each one through Jupyter
+ * (Deno kernel) with `REPRO_LIMIT=2` (a fresh two-problem run of each arm on the embedded model,
+ * in `results/tmp/<name>-2`), then headless Chromium opens every page with the network blocked and
+ * checks the paper-vs-ours table, the provenance (model, data, seed, command) and the plots.
+ * `render_test.ts` checks the datasets notebook in more depth (pixels, KaTeX font, traces).
+ *
+ * Skipped, with a message, only when `jupyter` or Chromium is missing (`.ci/setup.sh` installs
+ * both).
+ */
+
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { commandExists, renderNotebooks } from "../lib/report/render_notebooks.ts";
+import { repoPath } from "../lib/report/paths.ts";
+
+const CHROMIUM = Deno.env.get("CHROMIUM_PATH") ?? "/usr/bin/chromium";
+const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"];
+const LIMIT = 2;
+
+const hasJupyter = await commandExists("jupyter", ["nbconvert", "--version"]);
+const hasChromium = await Deno.stat(CHROMIUM).then((s) => s.isFile, () => false);
+const ready = hasJupyter && hasChromium;
+if (!ready) {
+  console.warn(
+    "render_all_test: SKIPPING: jupyter nbconvert or chromium not installed; " +
+      "run `bash .ci/setup.sh` to install them.",
+  );
+}
+
+/** The paper notebooks: every notebook but the datasets overview. */
+async function paperNotebooks(): Promise<string[]> {
+  const names: string[] = [];
+  for await (const e of Deno.readDir(repoPath("notebooks"))) {
+    if (e.name.endsWith(".ipynb") && e.name !== "datasets.ipynb") {
+      names.push(e.name.replace(/\.ipynb$/, ""));
+    }
+  }
+  return names.sort();
+}
+
+Deno.test({
+  name: `render: every paper notebook executes with REPRO_LIMIT=${LIMIT} and draws its tables${
+    ready ? "" : " [skipped: jupyter or chromium missing]"
+  }`,
+  ignore: !ready,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const names = await paperNotebooks();
+    assert.ok(names.length >= 6, `expected the paper notebooks, found ${names.join(", ")}`);
+    const outDir = await Deno.makeTempDir({ prefix: "render_all_" });
+    try {
+      const results = await renderNotebooks({
+        only: names,
+        outDir,
+        limit: LIMIT,
+        timeoutS: 600,
+        log: () => {},
+      });
+      for (const r of results) {
+        console.log(
+          `render_all_test: ${r.name}.ipynb ${r.ok ? "ok" : "FAILED"} in ${r.seconds.toFixed(1)} s`,
+        );
+      }
+      const failed = results.filter((r) => !r.ok);
+      assert.deepEqual(
+        failed.map((r) => `${r.name}: ${r.error}\n${r.tail?.join("\n")}`),
+        [],
+        "every notebook executes",
+      );
+      assert.deepEqual(results.map((r) => r.name).sort(), names);
+
+      const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+      try {
+        for (const name of names) {
+          const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+          const errors: string[] = [];
+          page.on("pageerror", (e) => errors.push(String(e)));
+          await page.route("**/*", (route) => {
+            const url = route.request().url();
+            return url.startsWith("file:") || url.startsWith("data:")
+              ? route.continue()
+              : route.abort();
+          });
+          await page.goto(`file://${join(outDir, `${name}.html`)}`);
+          const text = await page.locator("body").innerText();
+          // paper vs ours, side by side, with the provenance of ours
+          const headers = await page.locator("table.repro-table th").allInnerTexts();
+          assert.ok(headers.includes("paper"), `${name}: a paper column (${headers.join("|")})`);
+          assert.ok(headers.some((h) => h.startsWith("ours")), `${name}: an ours column`);
+          for (const fact of ["model", "data", "seed", "command"]) {
+            assert.ok(text.includes(fact), `${name}: provenance names the ${fact}`);
+          }
+          assert.ok(text.includes(`REPRO_LIMIT=${LIMIT}`), `${name}: the small limit is stated`);
+          // plotly figures are drawn (plotly adds .main-svg)
+          const plots = page.locator(".repro-plot");
+          if (await plots.count() > 0) {
+            await plots.first().locator(".main-svg").first().waitFor({ timeout: 30_000 });
+          }
+          assert.deepEqual(errors, [], `${name}: no script errors`);
+          await page.close();
+        }
+      } finally {
+        await browser.close();
+      }
+    } finally {
+      await Deno.remove(outDir, { recursive: true });
+    }
+  },
+});
