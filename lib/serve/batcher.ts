@@ -3,24 +3,21 @@
  * (and all jobs that queue while the engine is busy) run as one {@linkcode OnnxRunner.generate}
  * call, so 32 concurrent HTTP requests cost about as much engine time as one batch of 32 rows.
  *
- * Jobs with different sampling settings and seeds still merge: the engine call itself is greedy
- * and each row's own sampler runs in the logits hook (the same `sampleToken` on the raw logits,
- * with the row's own stream `rng(fork(seed, i, j))` for prompt `i`, sample `j` of its request),
- * then pins the chosen token. So a merged row draws exactly what the request would draw alone, and
- * exactly what the in-process policy draws for `extend(states, { seed })`. Log-probabilities are
- * unaffected (the engine takes them from the raw logits). Only jobs with the same stop strings,
- * `includeStop`, `maxTokens` and `ignoreEos` share a call (the engine takes those per call).
+ * Jobs with different sampling settings and seeds still merge: each row is a runner request with
+ * its own options (`GenerateRequest.own`: sampling, seed, and stream `rng(fork(seed, i, j))`
+ * for prompt `i`, sample `j` of its request). So a merged row draws exactly what the request would
+ * draw alone, and exactly what the in-process policy draws for `extend(states, { seed })`. Only
+ * jobs with the same stop strings, `includeStop`, `maxTokens` and `ignoreEos` share a call.
  *
  * Generated cache nodes stay retained in a bounded FIFO, so the next step of a tree search
  * (prompt = previous prompt + step) finds its prefix in the KV cache.
  *
  * @module
  */
-import { fork, type Rng, rng } from "../core/random.ts";
 import type { FinishReason, LogitsContext } from "../core/types.ts";
 import type { CacheNode } from "../models/onnx/kv_cache.ts";
 import type { GenerateRequest, OnnxRunner } from "../models/onnx/runner.ts";
-import { logSumExp, sampleToken, type SamplingParams } from "../models/onnx/sampling.ts";
+import { logSumExp, type SamplingParams } from "../models/onnx/sampling.ts";
 
 /** One generation request (one HTTP request: several prompts, `n` samples each). */
 export interface GenerationJob {
@@ -104,9 +101,6 @@ interface RowPlan {
   job: number;
   prompt: number;
   sample: number;
-  rng: Rng | null;
-  sampling: SamplingParams;
-  topK: number;
   top: [number, number][][];
 }
 
@@ -126,8 +120,6 @@ export function topLogprobs(logits: Float32Array, k: number): [number, number][]
   }
   return best.map((t) => [t, logits[t] - lse]);
 }
-
-const isGreedy = (s: SamplingParams) => !(s.temperature > 0) || s.topK === 1;
 
 const groupKey = (j: GenerationJob) =>
   JSON.stringify([j.stop, j.includeStop, j.maxTokens, j.ignoreEos]);
@@ -170,30 +162,32 @@ export function createBatcher(runner: OnnxRunner, options: BatcherOptions = {}):
         const node = cache.nodeFor(ids);
         cache.retain(node);
         prompts.push(node);
+        // one request per sample, so each sample's top-logprob hook has its own list
         for (let j = 0; j < job.n; j++) {
-          requests.push({ node, state: { problem: "", text: "" } });
-          plans.push({
-            job: k,
-            prompt: i,
-            sample: j,
-            rng: isGreedy(job.sampling) ? null : rng(fork(job.seed, i, j)),
-            sampling: job.sampling,
-            topK: job.topLogprobs,
-            top: [],
+          const plan: RowPlan = { job: k, prompt: i, sample: j, top: [] };
+          plans.push(plan);
+          requests.push({
+            node,
+            state: { problem: "", text: "" },
+            own: {
+              n: 1,
+              firstSample: j,
+              maxTokens: job.maxTokens,
+              sampling: job.sampling,
+              seed: job.seed,
+              index: i,
+              ...(job.topLogprobs > 0
+                ? {
+                  logitsHook: (ctx: LogitsContext) => {
+                    plan.top.push(topLogprobs(ctx.logits, job.topLogprobs));
+                  },
+                }
+                : {}),
+            },
           });
         }
       });
     });
-    const needHook = plans.some((p) => p.rng !== null || p.topK > 0);
-    const hook = (ctx: LogitsContext) => {
-      const plan = plans[ctx.index];
-      if (plan.topK > 0) plan.top.push(topLogprobs(ctx.logits, plan.topK));
-      if (plan.rng) {
-        const tok = sampleToken(ctx.logits, plan.sampling, plan.rng.uniform);
-        ctx.logits.fill(-Infinity);
-        ctx.logits[tok] = 0;
-      }
-    };
     counters.calls++;
     counters.rows += requests.length;
     counters.maxJobsPerCall = Math.max(counters.maxJobsPerCall, group.length);
@@ -204,9 +198,9 @@ export function createBatcher(runner: OnnxRunner, options: BatcherOptions = {}):
         includeStop: first.includeStop,
         maxTokens: first.maxTokens,
         ignoreEos: first.ignoreEos,
-        sampling: { temperature: 0, topK: 0, topP: 1, minP: 0 },
-        seed: 0,
-        ...(needHook ? { logitsHook: hook } : {}),
+        // unused: every request carries its own n, sampling and seed
+        sampling: first.sampling,
+        seed: first.seed,
       });
       const results = group.map(({ job }) => job.prompts.map(() => new Array<JobSample>(job.n)));
       out.forEach(([g], r) => {
@@ -219,7 +213,7 @@ export function createBatcher(runner: OnnxRunner, options: BatcherOptions = {}):
           cumulativeLogprob: g.cumulativeLogprob,
           finishReason: g.finishReason,
           ...(g.stopString === undefined ? {} : { stopString: g.stopString }),
-          ...(plan.topK > 0 ? { top: plan.top } : {}),
+          ...(group[plan.job].job.topLogprobs > 0 ? { top: plan.top } : {}),
         };
       });
       group.forEach((p, k) => p.resolve(results[k]));

@@ -216,14 +216,8 @@ export async function createOnnxPolicy(
       const all = await withNodes(states, (nodes) =>
         runner.generate(
           nodes.map((node, i) => ({ node, state: states[i], own: requests[i] })),
-          {
-            n: 1,
-            stop: jobs[0].stop,
-            includeStop: jobs[0].includeStop,
-            maxTokens: 1,
-            sampling: { temperature: 0, topK: 0, topP: 1, minP: 0 },
-            seed: 0,
-          },
+          // the call-level n, sampling and seed are unused: every request carries its own
+          { ...requests[0], stop: jobs[0].stop, includeStop: jobs[0].includeStop },
         ));
       let at = 0;
       for (const j of jobs) {

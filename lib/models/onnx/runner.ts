@@ -70,12 +70,15 @@ export interface GenerateRequest {
 }
 
 /**
- * Per-request settings of a merged call. Row (`index`, j) draws from `rng(fork(seed, index, j))`
- * and the hook sees `index`, exactly as request `index` of a call with these options would.
+ * Per-request settings of a merged call. Sample j draws from
+ * `rng(fork(seed, index, firstSample + j))` and the hook sees `index`, exactly as sample
+ * `firstSample + j` of request `index` of a call with these options would.
  */
 export interface RequestOptions {
   /** Samples of this request. */
   n: number;
+  /** Stream number of its first sample (default 0): one sample of a larger `n` per request. */
+  firstSample?: number;
   /** New tokens at most. */
   maxTokens: number;
   /** Sampling parameters. */
@@ -453,7 +456,7 @@ export async function createOnnxRunner(
           chain: cache.chain(node),
           prefixLen,
           maxNew,
-          rng: greedy ? null : rng(fork(o.seed, o.index, j)),
+          rng: greedy ? null : rng(fork(o.seed, o.index, (o.firstSample ?? 0) + j)),
           sampling: o.sampling,
           greedy,
           hook: o.logitsHook,
