@@ -47,6 +47,7 @@ import {
   texHtml,
   type TraceSvgOptions,
 } from "../lib/report/mod.ts";
+import { fileSha256 } from "../lib/rewards/mod.ts";
 import { readJsonl } from "../lib/runs/mod.ts";
 import { type BackendFlags, EMBEDDED_MODEL, HEADS_DIR, openBackend } from "./backends.ts";
 import {
@@ -331,23 +332,16 @@ export function repoRelative(path: string): string {
 }
 
 /** SHA-256 of a file as hex, or null when it cannot be read. */
-async function fileSha256(path: string): Promise<string | null> {
-  try {
-    const digest = await crypto.subtle.digest("SHA-256", await Deno.readFile(path));
-    return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-  } catch {
-    return null;
-  }
-}
+const shaOrNull = (path: string): Promise<string | null> => fileSha256(path).catch(() => null);
 
 /** Hashes of the given model folder and heads folder: `model.onnx` and every head file. */
 async function hashFiles(model: string, heads: string) {
   const headShas: Record<string, string> = {};
   for (const kind of ["value", "prm", "twist", "qsharp"]) {
-    const sha = await fileSha256(`${heads}/${kind}.json`);
+    const sha = await shaOrNull(`${heads}/${kind}.json`);
     if (sha) headShas[kind] = sha;
   }
-  return { model: await fileSha256(`${model}/onnx/model.onnx`), heads: headShas };
+  return { model: await shaOrNull(`${model}/onnx/model.onnx`), heads: headShas };
 }
 
 /**

@@ -49,13 +49,9 @@ import {
   trainHead,
   writeFeatures,
 } from "../lib/train/mod.ts";
+import { fileSha256 } from "../lib/rewards/mod.ts";
 import { flawedSolution } from "../lib/tasks/synthetic.ts";
 import { syntheticJudge, syntheticProblems, syntheticTruth } from "./label.ts";
-
-async function sha256(path: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", await Deno.readFile(path));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
 
 async function exists(path: string): Promise<boolean> {
   try {
@@ -109,7 +105,7 @@ async function extract(values: Record<string, string | boolean | undefined>, dir
     dim: policy.runner.shape.hiddenSize,
     output: policy.runner.io.hiddenOutput ?? "last_hidden_state",
     position: "last token of each step prefix (step rows); token before the candidate (token rows)",
-    sha256: await sha256(policy.runner.folder.modelPath),
+    sha256: await fileSha256(policy.runner.folder.modelPath),
   };
   const bar = progress(problems.length, "extract");
   const set = await extractFeatures(problems.map((p) => ({ ...p, truth: syntheticTruth(p) })), {
