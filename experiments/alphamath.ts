@@ -14,7 +14,6 @@
  * @module
  */
 import type { Arm, Experiment, PaperNumber } from "./experiment.ts";
-import { fingerprint } from "./notebook.ts";
 import { register } from "./registry.ts";
 import { MAX_STEPS, SOLUTION_TOKENS, STEP_TOKENS } from "./search_and_learn.ts";
 
@@ -168,7 +167,6 @@ export const alphamath: Experiment = {
     "$V(\\text{leaf})$ to the root (no gold rewards at test time), then read the answer off the pruned tree by " +
     "$Q$. Our value head is trained on the embedded model's own rollouts (models/heads/value.json).",
   paperNumbers: PAPER,
-  extra: fingerprint,
   arms: ARMS,
 };
 

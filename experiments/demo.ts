@@ -21,7 +21,6 @@ import {
   accuracyVsTokens,
   armRows,
   drawTrace,
-  fingerprint,
   provenance,
   readRunFiles,
   repoRelative,
@@ -59,7 +58,6 @@ export function demoExperiment(
       "(value head as twist) and particle filtering (PRM head), at budget $N$ " +
       "(samples / particles; SBS and MCTS sized to spend similar tokens).",
     paperNumbers: [],
-    extra: fingerprint,
     arms: [GREEDY_ARM, ...budgets.flatMap((n) => budgetArms(n, families))],
   };
 }

@@ -10,6 +10,7 @@ import type { Problem } from "../lib/core/types.ts";
 import { loadDataset } from "../lib/datasets/mod.ts";
 import type { FlagValue } from "../lib/search/registry.ts";
 import type { Backend, ScorerKind } from "./backends.ts";
+import { fingerprint, guardFingerprint } from "./fingerprint.ts";
 import { runMethod, type RunRecord, summarize, type Summary } from "./harness.ts";
 
 /** One number from a paper, with where it comes from. */
@@ -144,6 +145,9 @@ export async function runExperiment(
   const limit = options.limit ?? exp.limit;
   const problems = await loadDataset(exp.dataset, { limit });
   const arms = options.only ? exp.arms.filter((a) => options.only!.includes(a.config)) : exp.arms;
+  const ctx = { backend: options.backend, problems, seed: options.seed, dir: options.dir };
+  const identity = await fingerprint(ctx);
+  await guardFingerprint(options.dir, identity);
   const records: RunRecord[][] = [];
   for (const arm of arms) {
     const scorer = arm.scorer ? await options.backend.scorer(arm.scorer) : undefined;
@@ -166,7 +170,6 @@ export async function runExperiment(
       }),
     );
   }
-  const ctx = { backend: options.backend, problems, seed: options.seed, dir: options.dir };
   const summary: ExperimentSummary = {
     name: exp.name,
     title: exp.title,
@@ -188,7 +191,7 @@ export async function runExperiment(
     })),
     paperNumbers: exp.paperNumbers,
   };
-  if (exp.extra) summary.extra = await exp.extra(ctx);
+  summary.extra = { ...identity, ...(exp.extra ? await exp.extra(ctx) : {}) };
   await Deno.writeTextFile(`${options.dir}/summary.json`, JSON.stringify(summary, null, 1) + "\n");
   return summary;
 }

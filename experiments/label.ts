@@ -13,7 +13,7 @@
  * Options: `--world synthetic|simulated` (simulated: `lib/models/simulated` problems with 3–8
  * steps each right with probability 0.6–0.97, its policy, truth = no slip so far), `--split eval|train` (eval: the first N problems of the 500-problem evaluation
  * split, levels interleaved; train: the seeded training stream), `--k` (Math-Shepherd rollouts per step and OmegaPRM
- * rollouts per estimate, default 8), `--temperature` (0.7), `--max-tokens` (400), `--policy`
+ * rollouts per estimate, default 8), `--temperature` (0.7), `--max-tokens` (512), `--policy`
  * (models/embedded), `--threads` (onnxruntime intra-op threads, default 2).
  *
  * @example
@@ -159,7 +159,7 @@ async function main(): Promise<void> {
   const maxTokens = numberFlag("max-tokens", values["max-tokens"], {
     integer: true,
     min: 1,
-    fallback: 400,
+    fallback: 512,
   });
   const threads = numberFlag("threads", values.threads, { integer: true, min: 1, fallback: 2 });
   const split = values.split ?? "eval";

@@ -47,17 +47,16 @@ import {
   texHtml,
   type TraceSvgOptions,
 } from "../lib/report/mod.ts";
-import { fileSha256 } from "../lib/rewards/mod.ts";
 import { readJsonl } from "../lib/runs/mod.ts";
-import { type BackendFlags, EMBEDDED_MODEL, HEADS_DIR, openBackend } from "./backends.ts";
+import { type BackendFlags, openBackend } from "./backends.ts";
 import {
   type ArmSummary,
   type Experiment,
-  type ExperimentContext,
   type ExperimentSummary,
   readSummary,
   runExperiment,
 } from "./experiment.ts";
+export { fingerprint } from "./fingerprint.ts";
 import type { RunRecord } from "./harness.ts";
 
 /** One stored trace: which arm, which problem, and the trace. */
@@ -329,50 +328,6 @@ export function describeExperiment(exp: Experiment): HtmlView {
 export function repoRelative(path: string): string {
   const root = repoPath() + "/";
   return path.startsWith(root) ? path.slice(root.length) : path;
-}
-
-/** SHA-256 of a file as hex, or null when it cannot be read. */
-const shaOrNull = (path: string): Promise<string | null> => fileSha256(path).catch(() => null);
-
-/** Hashes of the given model folder and heads folder: `model.onnx` and every head file. */
-async function hashFiles(model: string, heads: string) {
-  const headShas: Record<string, string> = {};
-  for (const kind of ["value", "prm", "twist", "qsharp"]) {
-    const sha = await shaOrNull(`${heads}/${kind}.json`);
-    if (sha) headShas[kind] = sha;
-  }
-  return { model: await shaOrNull(`${model}/onnx/model.onnx`), heads: headShas };
-}
-
-/**
- * Hashes of the default model and heads, taken when this module is first imported — before a CLI
- * loads the model — so that a file rewritten in place during a long run is not mistaken for the
- * one that ran.
- */
-const startHashes = hashFiles(EMBEDDED_MODEL, HEADS_DIR);
-
-/**
- * An `Experiment.extra` hook recording what exactly ran: SHA-256 of the ONNX model and of every
- * head file, and the Deno version (the embedded model and heads are retrained in place, so a
- * path alone does not identify them). For the default model and heads the hashes are those taken
- * at process start; for others, at the end of the run.
- *
- * @example
- * ```ts ignore
- * const exp: Experiment = { ...rest, extra: fingerprint };
- * ```
- */
-export async function fingerprint(ctx: ExperimentContext): Promise<Record<string, unknown>> {
-  const d = ctx.backend.describe;
-  const start = await startHashes;
-  const end = await hashFiles(d.model, d.heads);
-  const model = d.model === EMBEDDED_MODEL ? start.model : end.model;
-  const heads = d.heads === HEADS_DIR ? start.heads : end.heads;
-  return {
-    model_sha256: d.endpoints ? null : model,
-    heads_sha256: heads,
-    deno: Deno.version.deno,
-  };
 }
 
 /** The provenance facts of a run, as label/value pairs. */

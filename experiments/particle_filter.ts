@@ -13,7 +13,6 @@
  * @module
  */
 import type { Arm, Experiment, PaperNumber } from "./experiment.ts";
-import { fingerprint } from "./notebook.ts";
 import { register } from "./registry.ts";
 import { budgetArms, GREEDY_ARM } from "./search_and_learn.ts";
 
@@ -76,7 +75,6 @@ export const particleFilter: Experiment = {
     "weighted best-of-N ($\\arg\\max_a \\sum_i r_i \\mathbb{1}[a_i = a]$) and DVTS " +
     "($N/M$ PRM-greedy subtrees of width $M = \\min(N, 4)$).",
   paperNumbers: PAPER,
-  extra: fingerprint,
   arms: ARMS,
 };
 

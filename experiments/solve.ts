@@ -39,12 +39,13 @@ const COMMON = {
 const USAGE = `usage: deno task solve --method NAME [--dataset synthetic|math500|gsm8k] [--limit N]
   [--seed S] [--model DIR | --endpoint URL ...] [--scorer value|prm|twist|none] [--out FILE]
   [--traces FILE] [--concurrency K] [method flags]
-methods: ${Object.keys(methods).join(", ")}`;
+methods: ${Object.keys(methods).join(", ")} (sample = sampling)`;
 
 /** Parse flags in two passes: the method first, then its own options as flags. */
 function parse(args: string[]) {
   const first = parseArgs({ args, options: COMMON, strict: false, allowPositionals: true });
-  const method = first.values.method;
+  // `sample` is the runner issue's name for `sampling`
+  const method = first.values.method === "sample" ? "sampling" : first.values.method;
   if (first.values.help && typeof method !== "string") return { help: USAGE };
   if (typeof method !== "string") throw new UsageError(`missing required flag --method\n${USAGE}`);
   const spec = methods[method];

@@ -114,7 +114,7 @@ async function extract(values: Record<string, string | boolean | undefined>, dir
     samples,
     tokenRows,
     seed,
-    sampling: { temperature: 0.7, maxTokens: 400 },
+    sampling: { temperature: 0.7, maxTokens: 512 },
     labels,
     model,
     // gold-flawed: teacher-forced texts — the gold solution (correct) and `samples − 1` solutions
@@ -237,6 +237,7 @@ async function main(): Promise<void> {
     const m = evaluateRows(head, ev, Array.from({ length: ev.target.length }, (_, i) => i));
     head.card.metrics.evalRows = m.rows;
     head.card.metrics.evalAuc = kind === "prm" ? m.aucTruth : m.aucTarget;
+    head.card.metrics.evalAucWithin = kind === "prm" ? m.aucTruthWithin : m.aucTargetWithin;
     head.card.data.eval = {
       features: values.eval,
       problems: evalSet.problems.length,

@@ -130,6 +130,8 @@ export interface PlanStep {
   a: Operand;
   b: Operand;
   rem?: boolean;
+  /** Word problems: the sentence this step works on, quoted at the start of the step. */
+  cue?: string;
 }
 
 /**
@@ -356,9 +358,64 @@ function runPlan(plan: Plan, cap: number, dev?: Deviation): WrittenStep[] | null
     if (dev?.step === i && dev.result) v = dev.result;
     if (!admissible(v, cap)) return null;
     values.push(v);
-    out.push({ x, y, out: v, text: formatStep(i, fmt(x), s.op, fmt(y), fmtResult(v)) });
+    out.push({ x, y, out: v, text: stepText(plan, i, x, y, v, values) });
   }
   return out;
+}
+
+/**
+ * The written text of operation step `i` of a plan: `Step k: [(cue) ]x op y = z`, and for an
+ * expression problem whose body is not yet reduced to one number, a second line
+ * `Now: <the expression with every computed part replaced by its written value>`. The cue and the
+ * rewrite keep the next step's operands next to it, so a small model need not search the problem
+ * for them (without them the embedded model lost its place after step 1).
+ */
+function stepText(
+  plan: Plan,
+  i: number,
+  x: Rat,
+  y: Rat,
+  v: StepValue,
+  values: readonly (StepValue | null)[],
+): string {
+  const s = plan.steps[i];
+  const cue = s.cue ? `(${s.cue}) ` : "";
+  const now = rewriteAfter(plan, i, values);
+  const head = formatStep(i, `${cue}${fmt(x)}`, s.op, fmt(y), fmtResult(v));
+  return now === null ? head : `${head}\nNow: ${now}`;
+}
+
+/** Index of the step whose result is the expression body (the operand of a final remainder step). */
+function bodyRoot(plan: Plan): number {
+  const last = plan.steps.length - 1;
+  const s = plan.steps[last];
+  return s.rem && "ref" in s.a ? s.a.ref : last;
+}
+
+const PREC: Record<Op, number> = { "+": 1, "-": 1, "*": 2, "/": 2 };
+
+/**
+ * The expression body after step `i`, steps `0..i` replaced by their values in `values`; null for
+ * word problems (steps with cues) and once the body is a single number.
+ */
+function rewriteAfter(plan: Plan, i: number, values: readonly (StepValue | null)[]): string | null {
+  const root = bodyRoot(plan);
+  if (i >= root || plan.steps.some((s) => s.cue !== undefined)) return null;
+  const operand = (o: Operand, parent: number, isRight: boolean): string => {
+    if ("lit" in o) return o.lit;
+    if (o.ref <= i) {
+      const v = values[o.ref];
+      return v ? fmt(v.value) : "?";
+    }
+    return node(o.ref, parent, isRight);
+  };
+  const node = (j: number, parentPrec: number, isRight: boolean): string => {
+    const s = plan.steps[j];
+    const p = PREC[s.op];
+    const text = `${operand(s.a, p, false)} ${s.op} ${operand(s.b, p, true)}`;
+    return p < parentPrec || (isRight && p === parentPrec) ? `(${text})` : text;
+  };
+  return node(root, 0, false);
 }
 
 function answerOf(plan: Plan, steps: readonly WrittenStep[]): string {
@@ -534,8 +591,13 @@ function tryWordProblem(rng: Rng, level: number): { text: string; plan: Plan } |
   let cur: Operand = { lit: `${start}` };
   let val = start;
   const sentences = [`${name} has ${start} ${items}.`];
+  /** Quote `sentence` in the steps pushed since `from`. */
+  const cue = (from: number, sentence: string) => {
+    for (let j = from; j < b.steps.length; j++) b.steps[j].cue = sentence;
+  };
   for (let guard = 0; budget > 0; guard++) {
     if (guard > 50) return null;
+    const from = b.steps.length;
     const ev = pick(rng, WORD_EVENTS[level].filter((e) => EVENT_COST[e] <= budget));
     let next: Operand | null = null;
     let sentence = "";
@@ -584,6 +646,7 @@ function tryWordProblem(rng: Rng, level: number): { text: string; plan: Plan } |
       sentence = `${pron} gives away ${fmt(f)} of them.`;
     }
     if (next === null) return null;
+    cue(from, sentence);
     cur = next;
     val = b.values[b.values.length - 1];
     budget -= EVENT_COST[ev];
@@ -606,12 +669,15 @@ function tryWordProblem(rng: Rng, level: number): { text: string; plan: Plan } |
       `${name2} has ${n} ${more ? "more" : "fewer"} than ${name}.`,
       "How many do they have together?",
     );
+    b.steps[total.ref - 1].cue = sentences.at(-2);
+    b.steps[total.ref].cue = sentences.at(-1);
   } else {
     if (val < 4) return null;
     const k = randInt(rng, 3, Math.min(9, val - 1));
     const q = push(b, { op: "/", a: cur, b: { lit: `${k}` }, rem: true }, val, k);
     if (q === null || !("ref" in q)) return null;
     answer = { ref: q.ref, part: final === "rem" ? "rem" : "value" };
+    b.steps[q.ref].cue = `${pron} packs them in bags of ${k}.`;
     sentences.push(
       `${pron} packs them in bags of ${k}.`,
       final === "rem" ? "How many are left over?" : "How many full bags are there?",
@@ -708,8 +774,6 @@ function fillShape(rng: Rng, shape: Shape, level: number): Expr | null {
   if (value === null || value.d !== 1 || value.n < 0 || value.n > cap) return null;
   return { op, left, right, value: value.n };
 }
-
-const PREC: Record<Op, number> = { "+": 1, "-": 1, "*": 2, "/": 2 };
 
 /** Render with the fewest parentheses that keep left-to-right, precedence-aware parsing exact. */
 function renderExpr(e: Expr, parentPrec = 0, isRight = false): string {
@@ -1084,8 +1148,9 @@ export interface CheckResult {
   solved: boolean;
 }
 
+/** `Step k: [(cue) ]x op y = z[ R r][\nNow: rewrite]`: groups label, x, op, y, z, r, rewrite. */
 const STEP_RE =
-  /^Step (\d+): (\d{1,9}(?:\/\d{1,9})?) ([-+*/]) (\d{1,9}(?:\/\d{1,9})?) = (\d{1,9}(?:\/\d{1,9})?)(?: R (\d{1,9}))?$/;
+  /^Step (\d+): (?:\([^()\n]*\) )?(\d{1,9}(?:\/\d{1,9})?) ([-+*/]) (\d{1,9}(?:\/\d{1,9})?) = (\d{1,9}(?:\/\d{1,9})?)(?: R (\d{1,9}))?(?:\nNow: ([^\n]*))?$/;
 
 /**
  * Content of the last `\boxed{...}` in a text (no nested braces), or null.
@@ -1126,7 +1191,10 @@ function sameNumber(a: string, b: string): boolean {
  * `Step <i+1>: x op y = z` with the plan's operator, with `x`, `y` the plan's operands (for `+`
  * and `*` in either order), where an operand that refers to an earlier step takes the value that
  * this solution wrote there (consistent carry), and with `z` the exact result (`q R r` with
- * `0 <= r < y` for a remainder step). After the last operation comes one answer step containing
+ * `0 <= r < y` for a remainder step). A quoted cue `(sentence) ` before `x` is allowed and not
+ * judged (a wrong cue shows in the operands); an optional `\nNow: ...` line must be the expression
+ * body with this solution's own results substituted (a wrong rewrite is an error of its step).
+ * After the last operation comes one answer step containing
  * `\boxed{...}`. Each step may keep its trailing `"\n\n"`; a string is split with
  * {@linkcode splitSteps}.
  *
@@ -1134,7 +1202,7 @@ function sameNumber(a: string, b: string): boolean {
  * ```ts
  * const p = generateProblem(1, 0, 2, "expr");
  * const steps = goldSteps(p);
- * steps[0] = steps[0].replace(/= (\d+)$/, (_, z) => `= ${Number(z) + 1}`);
+ * steps[0] = steps[0].replace(/= (\d+)/, (_, z) => `= ${Number(z) + 1}`);
  * checkSteps(p, steps).firstError; // 0
  * ```
  */
@@ -1231,7 +1299,11 @@ function expectedStep(plan: Plan, i: number, own: readonly (StepValue | null)[])
   const x = resolveOwn(s.a, plan, own);
   const y = resolveOwn(s.b, plan, own);
   const v = evalStep(s, x, y);
-  return formatStep(i, fmt(x), s.op, fmt(y), v === null ? "?" : fmtResult(v));
+  if (v === null) return formatStep(i, `${s.cue ? `(${s.cue}) ` : ""}${fmt(x)}`, s.op, fmt(y), "?");
+  const values = plan.steps.slice(0, i).map((_, j) =>
+    own[j] ?? { value: resolveOwn({ ref: j }, plan, own) }
+  );
+  return stepText(plan, i, x, y, v, [...values, v]);
 }
 
 function answerExpected(plan: Plan, own: readonly (StepValue | null)[]): string {
@@ -1297,13 +1369,17 @@ function judgeOp(
   const formOk = (remWritten !== undefined) === (s.rem === true);
   const operandsOk = op === s.op && labelOk && formOk &&
     ((eq(x, ex) && eq(y, ey)) || (commutes && eq(x, ey) && eq(y, ex)));
+  // the rewrite line, where written, must be the body with this solution's own values
+  const rewrite = m[7] === undefined ? undefined : m[7].trim();
+  const rewriteOk = rewrite === undefined || rewrite === rewriteAfter(plan, i, [...own, written]);
   const errors = [];
   if (!labelOk) errors.push(`label should be Step ${i + 1}`);
   if (op !== s.op) errors.push(`operator should be ${s.op}`);
   else if (!formOk) errors.push(s.rem ? "result should be written q R r" : "no remainder expected");
   else if (!operandsOk) errors.push("wrong operand");
   if (!arithmeticOk) errors.push("arithmetic error");
-  const ok = operandsOk && arithmeticOk;
+  if (!rewriteOk) errors.push("wrong rewrite on the Now line");
+  const ok = operandsOk && arithmeticOk && rewriteOk;
   return {
     verdict: {
       kind: "op",

@@ -22,14 +22,17 @@ import {
   trainStream,
 } from "./mod.ts";
 
+const BUYS = "She buys 5 boxes of 12.";
+const PACKS = "She packs them in bags of 4.";
+
 /** A hand-made problem: "Ann has 23 apples. She buys 5 boxes of 12. She gives away 17. ..." */
 const HAND: Pick<SyntheticProblem, "plan" | "answer"> = {
   plan: {
     steps: [
-      { op: "*", a: { lit: "5" }, b: { lit: "12" } }, // 60
-      { op: "+", a: { lit: "23" }, b: { ref: 0 } }, // 83
-      { op: "-", a: { ref: 1 }, b: { lit: "17" } }, // 66
-      { op: "/", a: { ref: 2 }, b: { lit: "4" }, rem: true }, // 16 R 2
+      { op: "*", a: { lit: "5" }, b: { lit: "12" }, cue: BUYS }, // 60
+      { op: "+", a: { lit: "23" }, b: { ref: 0 }, cue: BUYS }, // 83
+      { op: "-", a: { ref: 1 }, b: { lit: "17" }, cue: "She gives away 17." }, // 66
+      { op: "/", a: { ref: 2 }, b: { lit: "4" }, rem: true, cue: PACKS }, // 16 R 2
     ],
     answer: { ref: 3, part: "rem" },
   },
@@ -37,10 +40,10 @@ const HAND: Pick<SyntheticProblem, "plan" | "answer"> = {
 };
 
 const GOLD = [
-  "Step 1: 5 * 12 = 60",
-  "Step 2: 23 + 60 = 83",
-  "Step 3: 83 - 17 = 66",
-  "Step 4: 66 / 4 = 16 R 2",
+  "Step 1: (She buys 5 boxes of 12.) 5 * 12 = 60",
+  "Step 2: (She buys 5 boxes of 12.) 23 + 60 = 83",
+  "Step 3: (She gives away 17.) 83 - 17 = 66",
+  "Step 4: (She packs them in bags of 4.) 66 / 4 = 16 R 2",
   "The answer is \\boxed{2}.",
 ];
 
@@ -95,9 +98,9 @@ Deno.test("checker: arithmetic slip found; later steps judged with consistent ca
   assert.deepEqual(r.steps.map((s) => s.correct), [true, false, false, false, false]);
   assert.equal(r.steps[1].arithmeticOk, false);
   assert.equal(r.steps[1].operandsOk, true);
-  assert.equal(r.steps[1].expected, "Step 2: 23 + 60 = 83");
-  assert.equal(r.steps[2].expected, "Step 3: 85 - 17 = 68");
-  assert.equal(r.steps[2].gold, "Step 3: 83 - 17 = 66");
+  assert.equal(r.steps[1].expected, `Step 2: (${BUYS}) 23 + 60 = 83`);
+  assert.equal(r.steps[2].expected, "Step 3: (She gives away 17.) 85 - 17 = 68");
+  assert.equal(r.steps[2].gold, "Step 3: (She gives away 17.) 83 - 17 = 66");
   assert.equal(r.answer, "0");
   assert.equal(r.answerCorrect, false);
   assert.equal(r.solved, false);
@@ -151,6 +154,64 @@ Deno.test("checker: answer mismatch, bad format, wrong order, early and late ans
   assert.equal(r4.firstError, 4);
 });
 
+Deno.test("checker: expression steps carry a rewrite line, judged with the solution's own values", () => {
+  // "Find the remainder when 40 - (3 + 5) * 2 is divided by 7."
+  const plan: Plan = {
+    steps: [
+      { op: "+", a: { lit: "3" }, b: { lit: "5" } }, // 8
+      { op: "*", a: { ref: 0 }, b: { lit: "2" } }, // 16
+      { op: "-", a: { lit: "40" }, b: { ref: 1 } }, // 24
+      { op: "/", a: { ref: 2 }, b: { lit: "7" }, rem: true }, // 3 R 3
+    ],
+    answer: { ref: 3, part: "rem" },
+  };
+  const p = { plan, answer: "3" };
+  const gold = [
+    "Step 1: 3 + 5 = 8\nNow: 40 - 8 * 2",
+    "Step 2: 8 * 2 = 16\nNow: 40 - 16",
+    "Step 3: 40 - 16 = 24", // the body is one number: no rewrite; the division reads the problem
+    "Step 4: 24 / 7 = 3 R 3",
+    formatAnswerStep("3"),
+  ];
+  assert.deepEqual(goldSteps(p), gold);
+  assert.ok(checkSteps(p, gold).solved);
+  // the rewrite is optional (tool steps have none) ...
+  assert.equal(checkSteps(p, ["Step 1: 3 + 5 = 8", "Step 2: 8 * 2 = 16"]).firstError, -1);
+  // ... but a written one must be right
+  const bad = checkSteps(p, ["Step 1: 3 + 5 = 8\nNow: 40 - 8 * 3"]);
+  assert.equal(bad.firstError, 0);
+  assert.equal(bad.steps[0].arithmeticOk, true);
+  assert.match(bad.steps[0].error!, /rewrite/);
+  assert.equal(bad.steps[0].expected, gold[0]);
+  // a slip is carried into the rewrite, and the next step is judged on it
+  const slip = checkSteps(p, [
+    "Step 1: 3 + 5 = 9\nNow: 40 - 9 * 2",
+    "Step 2: 9 * 2 = 18\nNow: 40 - 18",
+  ]);
+  assert.deepEqual(slip.steps.map((s) => s.locallyCorrect), [false, true]);
+  assert.equal(slip.steps[1].expected, "Step 2: 9 * 2 = 18\nNow: 40 - 18");
+  // every rewrite of every evaluation problem keeps the body's value (parentheses right), and the
+  // last operation on the body computes that value
+  let rewrites = 0;
+  for (const q of evalSplit().filter((q) => q.form === "expr")) {
+    const body = /^(?:Calculate|Find the remainder when) (.*?)(?: is divided by \d+)?\.$/.exec(
+      q.problem,
+    )![1];
+    const value = new Function(`return ${body};`)() as number;
+    const steps = goldSteps(q);
+    for (const step of steps) {
+      const now = /\nNow: (.*)$/.exec(step);
+      if (!now) continue;
+      rewrites++;
+      assert.equal(new Function(`return ${now[1]};`)(), value, `${q.id}: ${step}`);
+    }
+    const ops = steps.filter((t) => t.startsWith("Step "));
+    const last = ops[ops.length - 1 - (q.problem.startsWith("Find") ? 1 : 0)];
+    assert.equal(Number(/= (\d+)/.exec(last)![1]), value, `${q.id}: ${last}`);
+  }
+  assert.ok(rewrites > 500);
+});
+
 Deno.test("checker: fractions as operands are exact", () => {
   const plan: Plan = {
     steps: [
@@ -161,7 +222,7 @@ Deno.test("checker: fractions as operands are exact", () => {
   };
   const p = { plan, answer: "12" };
   assert.deepEqual(goldSteps(p), [
-    "Step 1: 48 * 3/4 = 36",
+    "Step 1: 48 * 3/4 = 36\nNow: 48 - 36",
     "Step 2: 48 - 36 = 12",
     formatAnswerStep("12"),
   ]);

@@ -65,8 +65,9 @@ export const TOOL_CHARSET: string = CHARSET +
     .filter((c) => !CHARSET.includes(c))
     .join("");
 
+/** A plain step; its word cue and expression rewrite line, if any, are not part of a tool step. */
 const PLAIN_STEP =
-  /^Step (\d+): (\d+(?:\/\d+)?) ([-+*/]) (\d+(?:\/\d+)?) = (\d+(?:\/\d+)?)(?: R (\d+))?$/;
+  /^Step (\d+): (?:\([^()\n]*\) )?(\d+(?:\/\d+)?) ([-+*/]) (\d+(?:\/\d+)?) = (\d+(?:\/\d+)?)(?: R (\d+))?(?:\nNow: [^\n]*)?$/;
 
 /** The Python expression computing `x op y` (see the module doc); `rem`: division with remainder. */
 export function stepCode(x: string, op: string, y: string, rem: boolean): string {

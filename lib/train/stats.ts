@@ -42,6 +42,43 @@ export function auc(scores: ArrayLike<number>, labels: ArrayLike<number>): numbe
   return (rankSumPos - (pos * (pos + 1)) / 2) / (pos * neg);
 }
 
+/**
+ * ROC AUC over pairs from the same group only (pooled over groups, ties one half): how well the
+ * scores rank a positive above a negative **of the same problem**, which is what a search choosing
+ * among one problem's candidates needs. Plain {@linkcode auc} also rewards telling easy problems
+ * from hard ones. NaN when no group has both classes.
+ *
+ * @example
+ * ```ts
+ * // across groups the ranking is perfect, within each group it is inverted
+ * withinGroupAuc([0.9, 0.8, 0.2, 0.1], [0, 1, 0, 1], [0, 0, 1, 1]); // 0
+ * ```
+ */
+export function withinGroupAuc(
+  scores: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  groups: ArrayLike<number>,
+): number {
+  const by = new Map<number, { s: number[]; l: number[] }>();
+  for (let i = 0; i < scores.length; i++) {
+    const g = by.get(groups[i]) ?? { s: [], l: [] };
+    g.s.push(scores[i]);
+    g.l.push(labels[i] > 0 ? 1 : 0);
+    by.set(groups[i], g);
+  }
+  let pairs = 0;
+  let wins = 0;
+  for (const { s, l } of by.values()) {
+    const pos = l.reduce((a, b) => a + b, 0);
+    const neg = l.length - pos;
+    if (pos === 0 || neg === 0) continue;
+    const a = auc(s, l);
+    pairs += pos * neg;
+    wins += a * pos * neg;
+  }
+  return pairs === 0 ? NaN : wins / pairs;
+}
+
 /** A Wilson score interval. */
 export interface Interval {
   /** Point estimate (successes / n; NaN when n = 0). */

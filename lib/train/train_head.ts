@@ -21,7 +21,7 @@
  *
  * @module
  */
-import { auc } from "./stats.ts";
+import { auc, withinGroupAuc } from "./stats.ts";
 import { type FeatureModel, type Head, type HeadKind, headLogit, sigmoid } from "./head.ts";
 import { type Rng, rng as seeded } from "../core/random.ts";
 import { shuffle } from "./shuffle.ts";
@@ -440,17 +440,19 @@ export function evaluateRows(
 ): Record<string, number | null> {
   const { dim } = ds;
   const scores: number[] = [], targets: number[] = [], truthScores: number[] = [];
-  const truths: number[] = [];
+  const truths: number[] = [], problems: number[] = [], truthProblems: number[] = [];
   const cut = head.kind === "value" ? 0 : 0.5;
   for (const i of rows) {
     const z = headLogit(head, ds.x.subarray(i * dim, (i + 1) * dim), ds.token?.[i]);
     scores.push(z);
+    problems.push(ds.problem[i]);
     targets.push(
       head.kind === "value" ? (ds.target[i] > cut ? 1 : 0) : (ds.target[i] >= cut ? 1 : 0),
     );
     if (ds.truth && !Number.isNaN(ds.truth[i])) {
       truthScores.push(z);
       truths.push(ds.truth[i] > 0.5 ? 1 : 0);
+      truthProblems.push(ds.problem[i]);
     }
   }
   const finite = (v: number) => (Number.isFinite(v) ? v : null);
@@ -458,6 +460,11 @@ export function evaluateRows(
     rows: rows.length,
     aucTarget: finite(auc(scores, targets)),
     aucTruth: truths.length > 0 ? finite(auc(truthScores, truths)) : null,
+    // the same, counting only pairs of rows from one problem (what choosing among candidates needs)
+    aucTargetWithin: finite(withinGroupAuc(scores, targets, problems)),
+    aucTruthWithin: truths.length > 0
+      ? finite(withinGroupAuc(truthScores, truths, truthProblems))
+      : null,
     truthRows: truths.length,
   };
 }

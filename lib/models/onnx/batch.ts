@@ -34,6 +34,15 @@ export interface StepFeeds {
   past: (ort.Tensor | Float32Array)[];
   /** Logits wanted: only the last column (`1`) or all (`0`), where the graph can be told. */
   logitsToKeep?: number;
+  /**
+   * Arrays the graph writes `present.*` into, `[k0, v0, ...]`, each exactly `[B, H, P + T, D]`
+   * long (views into reused buffers). Without them onnxruntime allocates each output and
+   * onnxruntime-node copies it into a new JS array: at 32 rows × 250 positions that was half of
+   * a decode step's time.
+   */
+  presentInto?: Float32Array[];
+  /** Fetch the final hidden states (default true); skipping them saves a copy per step. */
+  hidden?: boolean;
 }
 
 /** What one run returns. */
@@ -115,13 +124,37 @@ export async function runStep(
   io: ModelIO,
   f: StepFeeds,
 ): Promise<StepOutputs> {
-  const out = await session.run(buildFeeds(io, f));
-  const logits = out.logits;
+  const feeds = buildFeeds(io, f);
+  const wantHidden = io.hiddenOutput !== null && f.hidden !== false;
+  let out: ort.InferenceSession.OnnxValueMapType;
   const present: ort.Tensor[] = [];
-  for (let l = 0; l < io.numLayers; l++) {
-    present.push(out[io.presentKeys[l]], out[io.presentValues[l]]);
+  if (f.presentInto || !wantHidden) {
+    // name the outputs: pre-allocated presents are written in place, others are allocated
+    const fetches: Record<string, ort.Tensor | null> = { logits: null };
+    const dims = [f.batch, io.numKvHeads, f.pastLen + f.newLen, io.headDim];
+    for (let l = 0; l < io.numLayers; l++) {
+      for (let a = 0; a < 2; a++) {
+        const into = f.presentInto?.[2 * l + a];
+        fetches[a === 0 ? io.presentKeys[l] : io.presentValues[l]] = into
+          ? new ort.Tensor("float32", into, dims)
+          : null;
+      }
+    }
+    if (wantHidden) fetches[io.hiddenOutput!] = null;
+    out = await session.run(feeds, fetches);
+    for (let l = 0; l < io.numLayers; l++) {
+      for (const name of [io.presentKeys[l], io.presentValues[l]]) {
+        present.push(fetches[name] ?? out[name] as ort.Tensor);
+      }
+    }
+  } else {
+    out = await session.run(feeds);
+    for (let l = 0; l < io.numLayers; l++) {
+      present.push(out[io.presentKeys[l]] as ort.Tensor, out[io.presentValues[l]] as ort.Tensor);
+    }
   }
-  const hidden = io.hiddenOutput ? out[io.hiddenOutput].data as Float32Array : null;
+  const logits = out.logits as ort.Tensor;
+  const hidden = wantHidden ? out[io.hiddenOutput!].data as Float32Array : null;
   return {
     logits: logits.data as Float32Array,
     logitsLen: logits.dims[1] as number,

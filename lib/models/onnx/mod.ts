@@ -23,6 +23,7 @@ export * from "./tokenizer.ts";
 export * from "./session.ts";
 export * from "./kv_cache.ts";
 export * from "./batch.ts";
+export * from "./length_groups.ts";
 export * from "./sampling.ts";
 export * from "./stops.ts";
 export * from "./runner.ts";

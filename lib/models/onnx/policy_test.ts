@@ -84,7 +84,7 @@ Deno.test("parity: prefill and decode logits within tolerance, greedy ids equal 
 });
 
 Deno.test("parity: a left-padded batch decodes like PyTorch's batch (logits and ids)", async () => {
-  const policy = await open();
+  const policy = await open({ splitCost: 0 }); // one padded batch, never split by length
   try {
     const V = batched.logits[0].length / batched.problems.length;
     const seen: Float32Array[][] = batched.problems.map(() => []);
@@ -117,7 +117,8 @@ Deno.test("batched output equals unbatched (mixed lengths, left padding, mid-tex
     first[0][0].state, // handle: cached
   ];
   const opts = { ...greedy, maxTokens: 20 };
-  const together = await open();
+  const together = await open({ splitCost: 0 }); // one padded batch
+  const grouped = await open({ splitCost: 1 }); // split into batches of similar length
   const alone = await open({ maxBatch: 1 });
   const refilled = await open({ maxBatch: 4 }); // rows leave at different steps, others join
   try {
@@ -126,6 +127,16 @@ Deno.test("batched output equals unbatched (mixed lengths, left padding, mid-tex
     for (const s of states) b.push(...await alone.extend([s], opts));
     sameContinuations(a, b);
     assert.deepEqual(a[4][0].tokens, a[5][0].tokens);
+    const sampled = { ...opts, n: 2, temperature: 1, seed: 3 };
+    const runs = async (p: typeof grouped) => {
+      const before = p.runner.counters.decodeRuns;
+      const out = await p.extend(states, sampled);
+      return { out, runs: p.runner.counters.decodeRuns - before };
+    };
+    const g = await runs(grouped);
+    const h = await runs(together);
+    sameContinuations(g.out, h.out);
+    assert.ok(g.runs > h.runs, `split into batches of similar length: ${g.runs} vs ${h.runs} runs`);
     const ragged = { ...opts, n: 2, stop: ["\n\n", "5", ":"] };
     const c = await refilled.extend(states, ragged);
     const d: Continuation[][] = [];
@@ -137,6 +148,7 @@ Deno.test("batched output equals unbatched (mixed lengths, left padding, mid-tex
     );
   } finally {
     await together.dispose();
+    await grouped.dispose();
     await alone.dispose();
     await refilled.dispose();
   }
@@ -437,12 +449,13 @@ Deno.test("a missing model folder is a one-line error naming it", async () => {
 Deno.test("rows finishing at the end of the batch leave it without breaking the next step", async () => {
   // Samples of different lengths: when the last rows finish first, the past tensors must shrink.
   const s = { problem: PROBLEMS[1], text: "" };
-  const together = await shared.extend([s], { n: 6, temperature: 1.5, seed: 5, maxTokens: 40 });
+  const opts = { temperature: 1.5, seed: 5, maxTokens: 120, stop: [] };
+  const together = await shared.extend([s], { ...opts, n: 6 });
   const lengths = new Set(together[0].map((c) => c.tokens.length));
   assert.ok(lengths.size > 1, "samples should end at different steps");
   for (let j = 0; j < 6; j++) {
     // Sample j alone (same stream: state 0, sample j) must equal sample j of the batch.
-    const alone = await shared.extend([s], { n: j + 1, temperature: 1.5, seed: 5, maxTokens: 40 });
+    const alone = await shared.extend([s], { ...opts, n: j + 1 });
     assert.deepEqual(alone[0][j].tokens, together[0][j].tokens, `sample ${j}`);
   }
 });

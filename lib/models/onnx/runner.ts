@@ -39,6 +39,7 @@ import {
 } from "./session.ts";
 import { type CacheNode, createKvCache, type KvCache } from "./kv_cache.ts";
 import { copyRow, emptyPast, gatherChain, runStep, scatterToNode } from "./batch.ts";
+import { lengthGroups } from "./length_groups.ts";
 import { argmax, logSumExp, sampleToken, type SamplingParams } from "./sampling.ts";
 import { findStop } from "./stops.ts";
 
@@ -54,6 +55,14 @@ export interface RunnerOptions extends SessionOptions, PromptOptions, LoadFolder
   maxPrefillSlots?: number;
   /** `maxTokens` when a call gives none (default 512). */
   defaultMaxTokens?: number;
+  /**
+   * Fixed cost of one more decode run, in padded row-positions: a call whose sequences differ
+   * much in length runs as several batches of similar length when that saves more padding than
+   * this ({@linkcode lengthGroups}). Default: a quarter of the weights' bytes over the K/V bytes
+   * of one position (about 500 for the embedded model; tens of thousands for a 1.5B model,
+   * whose weight traffic dominates, so it never splits). 0 disables splitting.
+   */
+  splitCost?: number;
 }
 
 /** One sequence to continue. */
@@ -223,6 +232,15 @@ interface Row {
   slot: number;
 }
 
+/** Bytes of an ONNX model and its external data files (`model.onnx_data`, `model.onnx.data`). */
+async function modelBytes(path: string): Promise<number> {
+  let total = 0;
+  for (const p of [path, `${path}_data`, `${path}.data`]) {
+    total += await Deno.stat(p).then((s) => s.size, () => 0);
+  }
+  return total;
+}
+
 const data = (t: ort.Tensor | Float32Array): Float32Array =>
   t instanceof Float32Array ? t : t.data as Float32Array;
 
@@ -259,6 +277,9 @@ export async function createOnnxRunner(
   const maxPrefillTokens = Math.max(1, Math.min(options.maxPrefillTokens ?? 2048, logitsCap));
   const maxPrefillSlots = Math.max(maxPrefillTokens, options.maxPrefillSlots ?? 32768);
   const eos = new Set(shape.eosTokenIds);
+  const kvBytesPerPosition = io.numLayers * 2 * io.numKvHeads * io.headDim * 4;
+  const splitCost = options.splitCost ??
+    Math.round(0.25 * (await modelBytes(folder.modelPath)) / kvBytesPerPosition);
   const counters: RunnerCounters = {
     prefillRuns: 0,
     prefillTokens: 0,
@@ -421,19 +442,50 @@ export async function createOnnxRunner(
     return { tokens, withKv: Math.min(k, row.generated.length - 1) };
   };
 
+  const ownOf = (
+    requests: readonly GenerateRequest[],
+    opts: GenerateOptions,
+    i: number,
+  ): RequestOptions =>
+    requests[i].own ?? {
+      n: opts.n,
+      maxTokens: opts.maxTokens,
+      sampling: opts.sampling,
+      seed: opts.seed,
+      index: i,
+      logitsHook: opts.logitsHook,
+    };
+
+  /** Requests of very different lengths run as a few groups of similar length, in turn. */
   const generate = async (
     requests: readonly GenerateRequest[],
     opts: GenerateOptions,
   ): Promise<Generated[][]> => {
-    const own = (i: number): RequestOptions =>
-      requests[i].own ?? {
-        n: opts.n,
-        maxTokens: opts.maxTokens,
-        sampling: opts.sampling,
-        seed: opts.seed,
-        index: i,
-        logitsHook: opts.logitsHook,
-      };
+    if (requests.length > 1 && splitCost > 0) {
+      const lengths = requests.map((r) => r.node.start + r.node.tokens.length);
+      const rows = requests.map((_, i) => ownOf(requests, opts, i).n);
+      const groups = lengthGroups(lengths, splitCost, rows);
+      if (groups.length > 1) {
+        const results: Generated[][] = new Array(requests.length);
+        for (const g of groups) {
+          // each request keeps its own options (index included), so its samples do not change
+          const sub = await generateGroup(
+            g.map((i) => ({ ...requests[i], own: ownOf(requests, opts, i) })),
+            opts,
+          );
+          g.forEach((i, j) => (results[i] = sub[j]));
+        }
+        return results;
+      }
+    }
+    return generateGroup(requests, opts);
+  };
+
+  const generateGroup = async (
+    requests: readonly GenerateRequest[],
+    opts: GenerateOptions,
+  ): Promise<Generated[][]> => {
+    const own = (i: number): RequestOptions => ownOf(requests, opts, i);
     const results: Generated[][] = requests.map((_, i) => new Array(Math.max(0, own(i).n)));
     if (requests.length === 0) return results;
     const stops = opts.stop.filter((s) => s !== "");
@@ -480,6 +532,21 @@ export async function createOnnxRunner(
     let past: (ort.Tensor | Float32Array)[] = [];
     let P = 0;
     let rowsInPast = 0; // batch rows the `past` tensors hold
+    // Decode steps write `present.*` into two buffer sets taken in turn (the one not holding
+    // `past`), so that onnxruntime neither allocates the outputs nor copies them into new JS
+    // arrays each step (see StepFeeds.presentInto). Local to the call: freed when it returns.
+    const pools: Float32Array[][] = [[], []];
+    let pastPool = -1; // the set `past` lives in, or -1 for freshly gathered arrays
+    const presentViews = (rows: number, positions: number): Float32Array[] => {
+      const k = pastPool === 0 ? 1 : 0;
+      const n = rows * io.numKvHeads * positions * io.headDim;
+      const pool = pools[k];
+      for (let i = 0; i < 2 * io.numLayers; i++) {
+        if (!(pool[i]?.length >= n)) pool[i] = new Float32Array(Math.ceil(n * 1.25));
+      }
+      pastPool = k;
+      return pool.map((b) => b.subarray(0, n));
+    };
 
     const finish = (
       row: Row,
@@ -555,6 +622,7 @@ export async function createOnnxRunner(
           });
           active = rows;
           past = dst;
+          pastPool = -1;
           P = P2;
           rowsInPast = rows.length;
         } finally {
@@ -573,10 +641,12 @@ export async function createOnnxRunner(
           row.slot = r;
         });
         past = dst;
+        pastPool = -1;
         P = P2;
         rowsInPast = active.length;
       }
       const B = active.length;
+      const presentInto = presentViews(B, P + 1);
       const out = await runStep(session, io, {
         batch: B,
         pastLen: P,
@@ -586,6 +656,8 @@ export async function createOnnxRunner(
         pastCounts: active.map((r) => r.lenKv),
         past,
         logitsToKeep: 1,
+        presentInto,
+        hidden: active.some((r) => r.hook !== undefined),
       });
       counters.decodeRuns++;
       counters.decodeTokens += B;

@@ -1,0 +1,108 @@
+/**
+ * What exactly ran: hashes of the model and head files, recorded in every experiment summary and
+ * checked before a results folder is resumed.
+ *
+ * @module
+ */
+import { fileSha256 } from "../lib/rewards/mod.ts";
+import { EMBEDDED_MODEL, HEADS_DIR } from "./backends.ts";
+import type { ExperimentContext } from "./experiment.ts";
+
+/** SHA-256 of a file as hex, or null when it cannot be read. */
+const shaOrNull = (path: string): Promise<string | null> => fileSha256(path).catch(() => null);
+
+/** Hashes of the given model folder and heads folder: `model.onnx` and every head file. */
+async function hashFiles(model: string, heads: string) {
+  const headShas: Record<string, string> = {};
+  for (const kind of ["value", "prm", "twist", "qsharp"]) {
+    const sha = await shaOrNull(`${heads}/${kind}.json`);
+    if (sha) headShas[kind] = sha;
+  }
+  return { model: await shaOrNull(`${model}/onnx/model.onnx`), heads: headShas };
+}
+
+/**
+ * Hashes of the default model and heads, taken when this module is first imported — before a CLI
+ * loads the model — so that a file rewritten in place during a long run is not mistaken for the
+ * one that ran.
+ */
+const startHashes = hashFiles(EMBEDDED_MODEL, HEADS_DIR);
+
+/**
+ * What exactly ran: SHA-256 of the ONNX model and of every head file, and the Deno version (the
+ * embedded model and heads are retrained in place, so a path alone does not identify them).
+ * `runExperiment` puts it in every summary's `extra` and checks it with
+ * {@linkcode guardFingerprint} before resuming a folder. For the default model and heads the
+ * hashes are those taken at process start; for others, when called.
+ *
+ * @example
+ * ```ts ignore
+ * const { model_sha256 } = await fingerprint({ backend });
+ * ```
+ */
+export async function fingerprint(
+  ctx: Pick<ExperimentContext, "backend">,
+): Promise<Record<string, unknown>> {
+  const d = ctx.backend.describe;
+  const start = await startHashes;
+  const end = await hashFiles(d.model, d.heads);
+  const model = d.model === EMBEDDED_MODEL ? start.model : end.model;
+  const heads = d.heads === HEADS_DIR ? start.heads : end.heads;
+  return {
+    model_sha256: d.endpoints ? null : model,
+    heads_sha256: heads,
+    deno: Deno.version.deno,
+  };
+}
+
+/** The parts of an experiment's `extra` that identify what ran (model and head files). */
+const IDENTITY_KEYS = ["model_sha256", "heads_sha256"] as const;
+
+/**
+ * Refuse to resume a results folder whose records were made by another model or other heads:
+ * the first run writes `fingerprint.json` (the identity parts of `extra`), later runs must match
+ * it, so a retrained model never mixes its records with an older one's. Throws a one-line error
+ * naming the folder and both hashes.
+ *
+ * @example
+ * ```ts ignore
+ * await guardFingerprint("results/alphamath", { model_sha256: "ab12…", heads_sha256: {} });
+ * ```
+ */
+export async function guardFingerprint(dir: string, extra: Record<string, unknown>): Promise<void> {
+  const identity = Object.fromEntries(IDENTITY_KEYS.map((k) => [k, extra[k] ?? null]));
+  const path = `${dir}/fingerprint.json`;
+  let saved: Record<string, unknown> | null = null;
+  let written = true;
+  try {
+    saved = JSON.parse(await Deno.readTextFile(path));
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) {
+      throw new Error(`${path}: ${e instanceof Error ? e.message : e}`);
+    }
+  }
+  if (saved === null) {
+    // a folder from before fingerprint.json: its finished summary says what made its records
+    written = false;
+    saved = await Deno.readTextFile(`${dir}/summary.json`).then(
+      (t) => JSON.parse(t).extra ?? null,
+      () => null,
+    );
+  }
+  if (saved === null) {
+    await Deno.mkdir(dir, { recursive: true });
+    await Deno.writeTextFile(path, JSON.stringify(identity, null, 1) + "\n");
+    return;
+  }
+  for (const k of IDENTITY_KEYS) {
+    const a = JSON.stringify(saved[k] ?? null);
+    const b = JSON.stringify(identity[k]);
+    if (a !== b) {
+      throw new Error(
+        `${dir}: its records were made with another ${k.replace("_sha256", "")} ` +
+          `(${a.slice(0, 40)} vs now ${b.slice(0, 40)}); move the folder away to start afresh`,
+      );
+    }
+  }
+  if (!written) await Deno.writeTextFile(path, JSON.stringify(identity, null, 1) + "\n");
+}

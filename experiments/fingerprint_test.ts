@@ -1,0 +1,33 @@
+import assert from "node:assert/strict";
+import { guardFingerprint } from "./fingerprint.ts";
+
+Deno.test("guardFingerprint: first run writes it, same model resumes, another model is refused", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const a = { model_sha256: "aaa", heads_sha256: { value: "v1" }, deno: "2.9.6" };
+    await guardFingerprint(`${dir}/run`, a);
+    const saved = JSON.parse(await Deno.readTextFile(`${dir}/run/fingerprint.json`));
+    assert.deepEqual(saved, { model_sha256: "aaa", heads_sha256: { value: "v1" } });
+    // same files, another Deno: resumes
+    await guardFingerprint(`${dir}/run`, { ...a, deno: "2.9.7" });
+    await assert.rejects(
+      guardFingerprint(`${dir}/run`, { ...a, model_sha256: "bbb" }),
+      /run: its records were made with another model \("aaa" vs now "bbb"\)/,
+    );
+    await assert.rejects(
+      guardFingerprint(`${dir}/run`, { ...a, heads_sha256: { value: "v2" } }),
+      /another heads/,
+    );
+    // a folder from before fingerprint.json is judged by its summary's extra
+    await Deno.mkdir(`${dir}/old`);
+    await Deno.writeTextFile(`${dir}/old/summary.json`, JSON.stringify({ extra: a }));
+    await assert.rejects(guardFingerprint(`${dir}/old`, { ...a, model_sha256: "ccc" }), /model/);
+    await guardFingerprint(`${dir}/old`, a);
+    assert.ok((await Deno.stat(`${dir}/old/fingerprint.json`)).isFile);
+    // a malformed file names itself
+    await Deno.writeTextFile(`${dir}/run/fingerprint.json`, "{");
+    await assert.rejects(guardFingerprint(`${dir}/run`, a), /fingerprint\.json: /);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -1,0 +1,60 @@
+import assert from "node:assert/strict";
+
+const run = async (args: string[]) => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("./solve.ts", import.meta.url).pathname, ...args],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return {
+    code: out.code,
+    stdout: new TextDecoder().decode(out.stdout),
+    stderr: new TextDecoder().decode(out.stderr),
+  };
+};
+
+Deno.test({
+  name: "solve CLI: sample on the embedded model, JSON last line, resumes without duplicates",
+  sanitizeResources: false,
+  fn: async () => {
+    const dir = await Deno.makeTempDir();
+    try {
+      const args = [
+        "--method",
+        "sample",
+        "--n",
+        "2",
+        "--dataset",
+        "synthetic",
+        "--limit",
+        "2",
+        "--out",
+        `${dir}/r.jsonl`,
+      ];
+      const first = await run(args);
+      assert.equal(first.code, 0, first.stderr);
+      const line = JSON.parse(first.stdout.trim().split("\n").at(-1)!);
+      for (const k of ["method", "dataset", "n_problems", "accuracy", "ci95", "tokens_generated"]) {
+        assert.ok(k in line, k);
+      }
+      for (const k of ["policy_calls", "wall_s", "pass_at_k", "maj_at_k"]) assert.ok(k in line, k);
+      assert.equal(line.method, "sampling");
+      assert.equal(line.n_problems, 2);
+      const records = (await Deno.readTextFile(`${dir}/r.jsonl`)).trim().split("\n");
+      assert.equal(records.length, 2);
+      // a rerun skips the done problems: same summary, no new lines
+      const again = await run(args);
+      assert.equal(again.code, 0, again.stderr);
+      const line2 = JSON.parse(again.stdout.trim().split("\n").at(-1)!);
+      assert.equal(line2.accuracy, line.accuracy);
+      assert.equal((await Deno.readTextFile(`${dir}/r.jsonl`)).trim().split("\n").length, 2);
+      // a wrong flag is a one-line error naming it
+      const bad = await run(["--method", "sample", "--dataset", "synthetic", "--limit", "x"]);
+      assert.notEqual(bad.code, 0);
+      assert.match(bad.stderr.trim(), /--limit/);
+      assert.equal(bad.stderr.trim().split("\n").length, 1, bad.stderr);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
