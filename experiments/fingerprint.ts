@@ -45,9 +45,10 @@ export async function fingerprint(
 ): Promise<Record<string, unknown>> {
   const d = ctx.backend.describe;
   const start = await startHashes;
-  const end = await hashFiles(d.model, d.heads);
-  const model = d.model === EMBEDDED_MODEL ? start.model : end.model;
-  const heads = d.heads === HEADS_DIR ? start.heads : end.heads;
+  const defaults = d.model === EMBEDDED_MODEL && d.heads === HEADS_DIR;
+  const now = defaults ? start : await hashFiles(d.model, d.heads);
+  const model = d.model === EMBEDDED_MODEL ? start.model : now.model;
+  const heads = d.heads === HEADS_DIR ? start.heads : now.heads;
   return {
     model_sha256: d.endpoints ? null : model,
     heads_sha256: heads,
@@ -72,29 +73,23 @@ const IDENTITY_KEYS = ["model_sha256", "heads_sha256"] as const;
 export async function guardFingerprint(dir: string, extra: Record<string, unknown>): Promise<void> {
   const identity = Object.fromEntries(IDENTITY_KEYS.map((k) => [k, extra[k] ?? null]));
   const path = `${dir}/fingerprint.json`;
+  let own: string | null = null;
   let saved: Record<string, unknown> | null = null;
-  let written = true;
   try {
-    saved = JSON.parse(await Deno.readTextFile(path));
+    own = await Deno.readTextFile(path);
+    saved = JSON.parse(own);
   } catch (e) {
     if (!(e instanceof Deno.errors.NotFound)) {
       throw new Error(`${path}: ${e instanceof Error ? e.message : e}`);
     }
   }
-  if (saved === null) {
-    // a folder from before fingerprint.json: its finished summary says what made its records
-    written = false;
-    saved = await Deno.readTextFile(`${dir}/summary.json`).then(
-      (t) => JSON.parse(t).extra ?? null,
-      () => null,
-    );
-  }
-  if (saved === null) {
-    await Deno.mkdir(dir, { recursive: true });
-    await Deno.writeTextFile(path, JSON.stringify(identity, null, 1) + "\n");
-    return;
-  }
+  // a folder from before fingerprint.json: its finished summary says what made its records
+  saved ??= await Deno.readTextFile(`${dir}/summary.json`).then(
+    (t) => JSON.parse(t).extra ?? null,
+    () => null,
+  );
   for (const k of IDENTITY_KEYS) {
+    if (saved === null) break;
     const a = JSON.stringify(saved[k] ?? null);
     const b = JSON.stringify(identity[k]);
     if (a !== b) {
@@ -104,5 +99,8 @@ export async function guardFingerprint(dir: string, extra: Record<string, unknow
       );
     }
   }
-  if (!written) await Deno.writeTextFile(path, JSON.stringify(identity, null, 1) + "\n");
+  if (own === null) {
+    await Deno.mkdir(dir, { recursive: true });
+    await Deno.writeTextFile(path, JSON.stringify(identity, null, 1) + "\n");
+  }
 }

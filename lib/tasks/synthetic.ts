@@ -358,7 +358,7 @@ function runPlan(plan: Plan, cap: number, dev?: Deviation): WrittenStep[] | null
     if (dev?.step === i && dev.result) v = dev.result;
     if (!admissible(v, cap)) return null;
     values.push(v);
-    out.push({ x, y, out: v, text: stepText(plan, i, x, y, v, values) });
+    out.push({ x, y, out: v, text: stepText(plan, i, x, y, fmtResult(v), values) });
   }
   return out;
 }
@@ -375,13 +375,13 @@ function stepText(
   i: number,
   x: Rat,
   y: Rat,
-  v: StepValue,
-  values: readonly (StepValue | null)[],
+  result: string,
+  values: readonly (StepValue | null)[] | null,
 ): string {
   const s = plan.steps[i];
   const cue = s.cue ? `(${s.cue}) ` : "";
-  const now = rewriteAfter(plan, i, values);
-  const head = formatStep(i, `${cue}${fmt(x)}`, s.op, fmt(y), fmtResult(v));
+  const now = values === null ? null : rewriteAfter(plan, i, values);
+  const head = formatStep(i, `${cue}${fmt(x)}`, s.op, fmt(y), result);
   return now === null ? head : `${head}\nNow: ${now}`;
 }
 
@@ -1299,11 +1299,11 @@ function expectedStep(plan: Plan, i: number, own: readonly (StepValue | null)[])
   const x = resolveOwn(s.a, plan, own);
   const y = resolveOwn(s.b, plan, own);
   const v = evalStep(s, x, y);
-  if (v === null) return formatStep(i, `${s.cue ? `(${s.cue}) ` : ""}${fmt(x)}`, s.op, fmt(y), "?");
+  if (v === null) return stepText(plan, i, x, y, "?", null);
   const values = plan.steps.slice(0, i).map((_, j) =>
     own[j] ?? { value: resolveOwn({ ref: j }, plan, own) }
   );
-  return stepText(plan, i, x, y, v, [...values, v]);
+  return stepText(plan, i, x, y, fmtResult(v), [...values, v]);
 }
 
 function answerExpected(plan: Plan, own: readonly (StepValue | null)[]): string {

@@ -126,33 +126,20 @@ export async function runStep(
 ): Promise<StepOutputs> {
   const feeds = buildFeeds(io, f);
   const wantHidden = io.hiddenOutput !== null && f.hidden !== false;
-  let out: ort.InferenceSession.OnnxValueMapType;
-  const present: ort.Tensor[] = [];
-  if (f.presentInto || !wantHidden) {
-    // name the outputs: pre-allocated presents are written in place, others are allocated
-    const fetches: Record<string, ort.Tensor | null> = { logits: null };
-    const dims = [f.batch, io.numKvHeads, f.pastLen + f.newLen, io.headDim];
-    for (let l = 0; l < io.numLayers; l++) {
-      for (let a = 0; a < 2; a++) {
-        const into = f.presentInto?.[2 * l + a];
-        fetches[a === 0 ? io.presentKeys[l] : io.presentValues[l]] = into
-          ? new ort.Tensor("float32", into, dims)
-          : null;
-      }
-    }
-    if (wantHidden) fetches[io.hiddenOutput!] = null;
-    out = await session.run(feeds, fetches);
-    for (let l = 0; l < io.numLayers; l++) {
-      for (const name of [io.presentKeys[l], io.presentValues[l]]) {
-        present.push(fetches[name] ?? out[name] as ort.Tensor);
-      }
-    }
-  } else {
-    out = await session.run(feeds);
-    for (let l = 0; l < io.numLayers; l++) {
-      present.push(out[io.presentKeys[l]] as ort.Tensor, out[io.presentValues[l]] as ort.Tensor);
-    }
-  }
+  // name the outputs: pre-allocated presents are written in place, the others are allocated
+  const fetches: Record<string, ort.Tensor | null> = { logits: null };
+  const dims = [f.batch, io.numKvHeads, f.pastLen + f.newLen, io.headDim];
+  const presentNames = Array.from(
+    { length: io.numLayers },
+    (_, l) => [io.presentKeys[l], io.presentValues[l]],
+  ).flat();
+  presentNames.forEach((name, k) => {
+    const into = f.presentInto?.[k];
+    fetches[name] = into ? new ort.Tensor("float32", into, dims) : null;
+  });
+  if (wantHidden) fetches[io.hiddenOutput!] = null;
+  const out = await session.run(feeds, fetches);
+  const present = presentNames.map((name) => fetches[name] ?? out[name] as ort.Tensor);
   const logits = out.logits as ort.Tensor;
   const hidden = wantHidden ? out[io.hiddenOutput!].data as Float32Array : null;
   return {
