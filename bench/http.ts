@@ -7,6 +7,12 @@
  * machine's load comes and goes). Also runs the 32 through the client ({@linkcode createOpenAIPolicy}) to
  * show its overhead is small.
  *
+ * Two server settings are measured in the same run: one engine (`--replicas 1`, onnxruntime's
+ * default threads) and one engine replica per core (`--replicas C --threads 1`, C =
+ * `navigator.hardwareConcurrency`, at least 2; see `lib/serve/replicas.ts`). `speedup` is the
+ * second one's concurrent ÷ sequential; `concurrentVsOneEngineSequential` divides by the first
+ * one's sequential throughput, so a slower single-thread sequential path cannot inflate it.
+ *
  * `deno run -A bench/http.ts` prints one JSON line.
  *
  * @module
@@ -20,9 +26,9 @@ const REQUESTS = 32;
 const TOKENS = 64;
 const ROUNDS = 2;
 
-/** Run the benchmark; resolves with the figures (also what the CLI prints). */
-export async function benchHttp(): Promise<Record<string, unknown>> {
-  const server = await spawnServer({ model: MODEL });
+/** Measure one server setting (extra `deno task serve` flags). */
+async function measure(flags: string[]): Promise<Record<string, unknown>> {
+  const server = await spawnServer({ model: MODEL, args: flags });
   try {
     const promptFor = await promptFromFolder(MODEL);
     const problems = evalSplit().slice(0, REQUESTS).map((p) => p.problem);
@@ -87,10 +93,7 @@ export async function benchHttp(): Promise<Record<string, unknown>> {
     const seqTps = seqTokens / (seqMs / 1000);
     const concTps = concTokens / (concMs / 1000);
     return {
-      model: MODEL,
-      requests: REQUESTS,
-      rounds: ROUNDS,
-      maxTokens: TOKENS,
+      flags: flags.join(" "),
       sequential: {
         ms: round(seqMs),
         tokensPerSecond: round(seqTps),
@@ -104,11 +107,33 @@ export async function benchHttp(): Promise<Record<string, unknown>> {
       client: { ms: round(clientMs), tokensPerSecond: round(clientTokens / (clientMs / 1000)) },
       engineCallsFor32Concurrent: engineCalls,
       speedup: round(concTps / seqTps, 2),
-      target: 3,
     };
   } finally {
     await server.stop("SIGTERM");
   }
+}
+
+/** Run the benchmark; resolves with the figures (also what the CLI prints). */
+export async function benchHttp(): Promise<Record<string, unknown>> {
+  const cores = Math.max(2, navigator.hardwareConcurrency);
+  const one = await measure([]);
+  const perCore = await measure(["--replicas", String(cores), "--threads", "1"]);
+  const tps = (r: Record<string, unknown>, mode: string) =>
+    (r[mode] as { tokensPerSecond: number }).tokensPerSecond;
+  return {
+    model: MODEL,
+    requests: REQUESTS,
+    rounds: ROUNDS,
+    maxTokens: TOKENS,
+    cores,
+    oneEngine: one,
+    replicaPerCore: perCore,
+    speedup: perCore.speedup,
+    concurrentVsOneEngineSequential: Math.round(
+      (tps(perCore, "concurrent") / tps(one, "sequential")) * 100,
+    ) / 100,
+    target: 3,
+  };
 }
 
 if (import.meta.main) console.log(JSON.stringify(await benchHttp()));

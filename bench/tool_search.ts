@@ -9,7 +9,8 @@
  *   (no verifier);
  * - `sbsExec`: AlphaMath SBS(B1, B2) with code execution, valued by the oracle step checker
  *   ({@linkcode toolCheckerScorer}: an upper-bound verifier, not a learned model);
- * - `mctsExec`: AlphaMath MCTS with code execution and the same oracle value.
+ * - `mctsExec`: AlphaMath MCTS with its default settings (40 simulations, 5 children per
+ *   expansion, c_puct 1.25, T 0.6), code execution and the same oracle value.
  *
  * Accuracy is an exact match of the last `\boxed{}` with the gold answer (as train.py). Writes one
  * JSON file (default `results/tool_search.json`) with the numbers, per-level accuracy, sandbox
@@ -22,11 +23,12 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import { bootstrapCI, pairedBootstrapCI } from "../lib/metrics/bootstrap.ts";
 import type { Policy, Scorer, SearchResult } from "../lib/core/types.ts";
 import { createOnnxPolicy } from "../lib/models/onnx/mod.ts";
 import { createSandbox } from "../lib/sandbox/mod.ts";
 import { greedySearch } from "../lib/search/greedy.ts";
-import { mcts } from "../lib/search/mcts.ts";
+import { mcts, MCTS_DEFAULTS } from "../lib/search/mcts.ts";
 import { samplingSearch } from "../lib/search/sampling.ts";
 import { sbs } from "../lib/search/sbs.ts";
 import { toolPolicy } from "../lib/search/tool_steps.ts";
@@ -48,6 +50,8 @@ export interface ToolSearchOptions {
 }
 
 type Method = (p: SyntheticProblem) => Promise<SearchResult>;
+
+const r3 = (x: number) => Math.round(x * 1000) / 1000;
 
 /**
  * Run the comparison; returns the record written by the CLI.
@@ -91,17 +95,12 @@ export async function benchToolSearch(
         seed: 1,
       }),
     mctsExec: (p) =>
-      mcts(p, policy, scorer, {
-        iterations: 20,
-        samplesPerNode: 4,
-        maxDepth: 12,
-        temperature: 0.7,
-        maxTokens: stepTokens,
-        seed: 1,
-      }),
+      // AlphaMath's defaults (MCTS_DEFAULTS: 40 simulations, 5 children, c_puct 1.25, T 0.6)
+      mcts(p, policy, scorer, { maxDepth: 12, maxTokens: stepTokens, seed: 1 }),
   };
   const chosen = options.methods ?? Object.keys(methods);
   const out: Record<string, unknown> = {};
+  const solved: Record<string, number[]> = {};
   try {
     await sandbox.warm();
     for (const name of chosen) {
@@ -111,6 +110,7 @@ export async function benchToolSearch(
       let correct = 0;
       let tokens = 0;
       const byLevel: Record<string, [number, number]> = {};
+      const right: number[] = (solved[name] = []);
       for (const p of problems) {
         const r = await method(p);
         const answer = r.answer === null
@@ -118,13 +118,16 @@ export async function benchToolSearch(
           : (extractBoxed(`\\boxed{${r.answer}}`) ?? r.answer);
         const ok = answer !== null && answer.trim() === p.answer;
         if (ok) correct++;
+        right.push(ok ? 1 : 0);
         tokens += r.cost.tokens;
         const lv = (byLevel[p.level] ??= [0, 0]);
         lv[0] += ok ? 1 : 0;
         lv[1]++;
       }
+      const ci = bootstrapCI(right, { seed: 0 });
       out[name] = {
         accuracy: correct / problems.length,
+        ci95: [r3(ci.lo), r3(ci.hi)],
         correct,
         n: problems.length,
         byLevel: Object.fromEntries(
@@ -139,18 +142,28 @@ export async function benchToolSearch(
     await sandbox.close();
     await raw.dispose();
   }
+  // paired on the same problems: each search against greedy decoding with code execution
+  const vsGreedy: Record<string, unknown> = {};
+  for (const name of Object.keys(solved)) {
+    if (name === "greedyExec" || !solved.greedyExec) continue;
+    const d = pairedBootstrapCI(solved[name], solved.greedyExec, { seed: 0 });
+    vsGreedy[name] = { difference: r3(d.mean), ci95: [r3(d.lo), r3(d.hi)] };
+  }
   return {
     model,
     problems: `evalSplit().slice(0, ${n})`,
     methods: out,
+    vsGreedyExec: vsGreedy,
+    solved: { ids: problems.map((p) => p.id), ...solved },
     toolStats: (policy as ReturnType<typeof toolPolicy>).stats(),
     settings: {
       majorityExec: { n: samples, temperature: 0.7 },
       sbsExec: { beamWidth: 2, samplesPerNode: 5, temperature: 0.7, value: "oracle step checker" },
       mctsExec: {
-        iterations: 20,
-        samplesPerNode: 4,
-        temperature: 0.7,
+        iterations: MCTS_DEFAULTS.iterations,
+        samplesPerNode: MCTS_DEFAULTS.samplesPerNode,
+        cPuct: MCTS_DEFAULTS.cPuct,
+        temperature: MCTS_DEFAULTS.temperature,
         value: "oracle step checker",
       },
       sandbox: { workers: 1, timeoutMs: 5000 },

@@ -917,3 +917,70 @@ export function drawTrace(
     ...svgOptions,
   });
 }
+
+const TOOL_METHODS: Record<string, string> = {
+  greedyNoExec: "greedy, code not run (the model writes each output itself)",
+  greedyExec: "greedy, code run in the sandbox",
+  majorityExec: "majority vote over sampled solutions, code run",
+  sbsExec: "SBS(2, 5), code run, step value = exact checker (oracle)",
+  mctsExec: "MCTS (40 simulations, 5 children), code run, step value = exact checker (oracle)",
+};
+
+/**
+ * The code-step measurement of `bench/tool_search.ts` (default `results/tool_search.json`) as a
+ * table: each method's accuracy with its 95% CI, tokens, seconds, and its paired difference from
+ * greedy decoding with code execution. A note when the file does not exist yet.
+ *
+ * @example
+ * ```ts ignore
+ * await toolSearchTable();
+ * ```
+ */
+export async function toolSearchTable(
+  path = repoPath("results", "tool_search.json"),
+): Promise<HtmlView> {
+  let r: {
+    command: string;
+    model: string;
+    problems: string;
+    methods: Record<string, {
+      accuracy: number;
+      ci95: [number, number];
+      correct: number;
+      n: number;
+      tokensPerProblem: number;
+      seconds: number;
+    }>;
+    vsGreedyExec: Record<string, { difference: number; ci95: [number, number] }>;
+  };
+  try {
+    r = JSON.parse(await Deno.readTextFile(path));
+  } catch {
+    return htmlView(
+      `<p>No code-step measurement in ${escapeHtml(repoRelative(path))} yet.</p>`,
+      `No code-step measurement in ${repoRelative(path)} yet.`,
+    );
+  }
+  const pct = (x: number) => Math.round(x * 1000) / 10;
+  const rows = Object.entries(r.methods).map(([name, m]) => {
+    const d = r.vsGreedyExec[name];
+    return {
+      method: name,
+      what: TOOL_METHODS[name] ?? name,
+      "accuracy %": pct(m.accuracy),
+      "95% CI": `[${pct(m.ci95[0])}, ${pct(m.ci95[1])}]`,
+      solved: `${m.correct}/${m.n}`,
+      "tokens/problem": m.tokensPerProblem,
+      "s/problem": Math.round((m.seconds / m.n) * 100) / 100,
+      "vs greedy with code, paired (points)": d
+        ? `${d.difference >= 0 ? "+" : ""}${pct(d.difference)} [${pct(d.ci95[0])}, ${
+          pct(d.ci95[1])
+        }]`
+        : "",
+    };
+  });
+  return table(rows, {
+    caption: `${r.model} on ${r.problems} (command: ${r.command})`,
+    dtypes: false,
+  });
+}

@@ -21,6 +21,7 @@ import {
   readingLines,
   SHAPE_NOT_LEVEL,
   texText,
+  toolSearchTable,
   type TraceRow,
 } from "./notebook.ts";
 
@@ -295,6 +296,38 @@ Deno.test("fingerprint: hashes of the model and head files, shown by provenance"
     const html = provenance({ ...summary, extra }).html;
     assert(html.includes(sha));
     assert(html.includes("prm ba7816bf8f01cfea…"));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("toolSearchTable shows each method with its paired difference from greedy", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/tool_search.json`;
+    assert.match((await toolSearchTable(path)).text, /No code-step measurement/);
+    const m = (accuracy: number, correct: number) => ({
+      accuracy,
+      ci95: [accuracy - 0.1, accuracy + 0.1],
+      correct,
+      n: 10,
+      tokensPerProblem: 100,
+      seconds: 5,
+    });
+    await Deno.writeTextFile(
+      path,
+      JSON.stringify({
+        command: "deno run -A bench/tool_search.ts --n 10",
+        model: "models/embedded-tools",
+        problems: "evalSplit().slice(0, 10)",
+        methods: { greedyExec: m(0.2, 2), sbsExec: m(0.6, 6) },
+        vsGreedyExec: { sbsExec: { difference: 0.4, ci95: [0.1, 0.7] } },
+      }),
+    );
+    const view = await toolSearchTable(path);
+    assert.match(view.html, /\+40 \[10, 70\]/);
+    assert.match(view.html, /6\/10/);
+    assert.match(view.html, /oracle/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

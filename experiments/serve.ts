@@ -5,6 +5,9 @@
  * deno task serve --model models/embedded --port 8000 [--host 127.0.0.1] [--head FILE]
  * ```
  *
+ * `--replicas R` runs R copies of the engine on their own threads (`lib/serve/replicas.ts`), so
+ * concurrent requests use R cores; give each `--threads 1` when R equals the core count.
+ *
  * The first line on stdout is `listening on http://HOST:PORT` (use `--port 0` for a free port).
  * SIGINT / SIGTERM stop accepting, finish in-flight requests, then exit 0.
  *
@@ -14,7 +17,8 @@ import { numberFlag, parseCli, runMain, UsageError } from "../lib/runs/cli.ts";
 import { startModelServer } from "../lib/serve/server.ts";
 
 const USAGE = "usage: deno task serve --model DIR [--port 8000] [--host 127.0.0.1] [--head FILE] " +
-  "[--served-model-name NAME] [--max-batch 32] [--window-ms 5] [--threads N] [--device cpu|cuda]";
+  "[--served-model-name NAME] [--max-batch 32] [--window-ms 5] [--threads N] [--replicas 1] " +
+  "[--device cpu|cuda]";
 
 async function main(): Promise<number> {
   const { values } = parseCli(Deno.args, {
@@ -26,6 +30,7 @@ async function main(): Promise<number> {
     "max-batch": { type: "string" },
     "window-ms": { type: "string" },
     threads: { type: "string" },
+    replicas: { type: "string" },
     device: { type: "string", default: "cpu" },
     help: { type: "boolean", short: "h" },
   }, false);
@@ -50,6 +55,7 @@ async function main(): Promise<number> {
     maxBatch: numberFlag("max-batch", values["max-batch"], { integer: true, min: 1, fallback: 32 }),
     windowMs: numberFlag("window-ms", values["window-ms"], { min: 0, fallback: 5 }),
     ...(threads === undefined ? {} : { intraOpNumThreads: threads }),
+    replicas: numberFlag("replicas", values.replicas, { integer: true, min: 1, fallback: 1 }),
     device: values.device,
   });
   console.log(`listening on ${server.url}`);

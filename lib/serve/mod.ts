@@ -22,5 +22,6 @@ export * from "./validate.ts";
 export * from "./batcher.ts";
 export * from "./chat.ts";
 export * from "./pooling.ts";
+export * from "./replicas.ts";
 export * from "./server.ts";
 export * from "./spawn.ts";

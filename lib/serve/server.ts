@@ -19,6 +19,7 @@ import {
   type GenerationJob,
   type JobSample,
 } from "./batcher.ts";
+import { createReplicas, type ReplicaSet } from "./replicas.ts";
 import { type ChatPrompter, createChatPrompter } from "./chat.ts";
 import { errorResponse, httpError } from "./errors.ts";
 import { poolWithHead } from "./pooling.ts";
@@ -46,6 +47,11 @@ export interface ModelAppOptions extends BatcherOptions {
   device?: SessionOptions["device"];
   /** K/V cache budget in bytes. */
   cacheBytes?: number;
+  /**
+   * Engine replicas, each on its own thread with its own session and cache (default 1; see
+   * `replicas.ts`): concurrent requests use that many cores.
+   */
+  replicas?: number;
 }
 
 /** A loaded model with its request handler (no socket; see {@linkcode startModelServer}). */
@@ -103,14 +109,15 @@ function choiceFinish(s: JobSample) {
  * ```
  */
 export async function createModelApp(options: ModelAppOptions): Promise<ModelApp> {
-  const runner = await createOnnxRunner(options.model, {
+  const runnerOptions = {
     ...(options.maxBatch === undefined ? {} : { maxBatch: options.maxBatch }),
     ...(options.intraOpNumThreads === undefined
       ? {}
       : { intraOpNumThreads: options.intraOpNumThreads }),
     ...(options.device === undefined ? {} : { device: options.device }),
     ...(options.cacheBytes === undefined ? {} : { cacheBytes: options.cacheBytes }),
-  });
+  };
+  const runner = await createOnnxRunner(options.model, runnerOptions);
   let head: Head | null = null;
   if (options.head !== undefined) {
     head = await loadHead(options.head, { dim: runner.shape.hiddenSize });
@@ -120,7 +127,23 @@ export async function createModelApp(options: ModelAppOptions): Promise<ModelApp
       );
     }
   }
-  const batcher = createBatcher(runner, options);
+  const batcherOptions = {
+    ...(options.windowMs === undefined ? {} : { windowMs: options.windowMs }),
+    ...(options.keepNodes === undefined ? {} : { keepNodes: options.keepNodes }),
+  };
+  let replicas: ReplicaSet;
+  try {
+    replicas = await createReplicas(runner, createBatcher(runner, batcherOptions), {
+      model: options.model,
+      count: options.replicas ?? 1,
+      runner: runnerOptions,
+      batcher: batcherOptions,
+    });
+  } catch (e) {
+    await runner.dispose();
+    throw e;
+  }
+  const { batcher } = replicas;
   const chat: ChatPrompter = createChatPrompter(runner.folder, runner.codec);
   const name = options.servedModelName ?? options.model;
   const created = Math.floor(Date.now() / 1000);
@@ -269,8 +292,7 @@ export async function createModelApp(options: ModelAppOptions): Promise<ModelApp
     "/health": { method: "GET", run: () => Promise.resolve(json({ status: "ok" })) },
     "/stats": {
       method: "GET",
-      run: () =>
-        Promise.resolve(json({ batcher: batcher.stats(), engine: { ...runner.counters } })),
+      run: async () => json(await replicas.stats()),
     },
     "/v1/models": {
       method: "GET",
@@ -327,7 +349,7 @@ export async function createModelApp(options: ModelAppOptions): Promise<ModelApp
     batcher,
     handler,
     async close() {
-      await batcher.drain();
+      await replicas.close();
       await runner.dispose();
     },
   };

@@ -149,6 +149,39 @@ Deno.test("concurrent requests merge into few engine calls and draw what each wo
   }
 });
 
+Deno.test("two replicas split concurrent requests and give the same samples as one", async () => {
+  const a = await getApp();
+  const two = await createModelApp({ model: MODEL, intraOpNumThreads: 1, replicas: 2 });
+  try {
+    const bodies = evalSplit().slice(0, 8).map((p, i) => ({
+      prompt: a.runner.codec.promptText(p.problem),
+      n: 2,
+      temperature: i % 2 ? 0.8 : 0,
+      seed: 10 + i,
+      max_tokens: 32,
+    }));
+    const [one, split] = await Promise.all(
+      [a, two].map((app) => Promise.all(bodies.map((b) => call(app, "/v1/completions", b)))),
+    );
+    bodies.forEach((_, i) =>
+      assert.deepEqual(
+        split[i].json.choices.map((c: { text: string }) => c.text),
+        one[i].json.choices.map((c: { text: string }) => c.text),
+        `request ${i}`,
+      )
+    );
+    const stats = (await call(two, "/stats")).json;
+    assert.equal(stats.replicas, 2);
+    assert.equal(stats.jobsPerReplica.length, 2);
+    assert.ok(stats.jobsPerReplica.every((n: number) => n > 0), JSON.stringify(stats));
+    assert.equal(stats.batcher.jobs, 8);
+    assert.equal(stats.batcher.rows, 16);
+    assert.ok(stats.engine.decodeTokens >= 8);
+  } finally {
+    await two.close();
+  }
+});
+
 Deno.test("/pooling with --head scores steps as the in-process head scorer does", async () => {
   const policy = await getLocal();
   const dim = policy.runner.shape.hiddenSize;

@@ -23,6 +23,13 @@
  * The answer is \boxed{3}.
  * ```
  *
+ * As in the plain format, a step keeps the small model's place in the problem: a word step
+ * quotes its sentence, `Step 2: (She buys 4 boxes of 7.) compute 4 * 7`, and an expression step
+ * after the first shows the expression left to compute, with earlier outputs copied in,
+ * `Step 2: [19 + 5 + 1] compute 19 + 5` (the plain format's `Now:` line of the step before: a
+ * code step ends at its output, so the rewrite opens the next step). Neither is judged by the
+ * checker; a wrong rewrite shows in the operands it leads to.
+ *
  * Code per operation: `print(x + y)`, `print(x - y)`, `print(x * y)`, exact division
  * `print(x // y)`, multiplication by a fraction literal `p/q` as `print(x * p // q)`, division
  * with remainder `print(divmod(x, y))`. The step's result is what the program printed; later
@@ -65,9 +72,9 @@ export const TOOL_CHARSET: string = CHARSET +
     .filter((c) => !CHARSET.includes(c))
     .join("");
 
-/** A plain step; its word cue and expression rewrite line, if any, are not part of a tool step. */
+/** A plain step: label, cue, x, op, y, z, remainder, rewrite (`Now:` line). */
 const PLAIN_STEP =
-  /^Step (\d+): (?:\([^()\n]*\) )?(\d+(?:\/\d+)?) ([-+*/]) (\d+(?:\/\d+)?) = (\d+(?:\/\d+)?)(?: R (\d+))?(?:\nNow: [^\n]*)?$/;
+  /^Step (\d+): (?:\(([^()\n]*)\) )?(\d+(?:\/\d+)?) ([-+*/]) (\d+(?:\/\d+)?) = (\d+(?:\/\d+)?)(?: R (\d+))?(?:\nNow: ([^\n]*))?$/;
 
 /** The Python expression computing `x op y` (see the module doc); `rem`: division with remainder. */
 export function stepCode(x: string, op: string, y: string, rem: boolean): string {
@@ -85,26 +92,49 @@ export function stepCode(x: string, op: string, y: string, rem: boolean): string
 }
 
 /**
- * One plain step (`Step k: x op y = z` or `... = q R r`) as a tool step; the output is what the
- * code prints for the written operands, which equals the written result when that is right. Any
- * other step (the answer step) is returned unchanged.
+ * One plain step (`Step k: [(cue) ]x op y = z[ R r][\nNow: ...]`) as a tool step; the output is
+ * what the code prints for the written operands, which equals the written result when that is
+ * right. The cue is kept; `before`, the expression left before this step (the previous plain
+ * step's `Now:` line), opens the statement in brackets. Any other step (the answer step) is
+ * returned unchanged.
  *
  * @example
  * ```ts
  * toolStep("Step 2: 17 * 3 = 51");
  * // "Step 2: compute 17 * 3\n<code>\nprint(17 * 3)\n</code>\n<output>\n51\n</output>"
+ * toolStep("Step 2: 19 + 5 = 24\nNow: 24 + 1", "19 + 5 + 1");
+ * // "Step 2: [19 + 5 + 1] compute 19 + 5\n<code>\nprint(19 + 5)\n</code>\n<output>\n24\n</output>"
  * ```
  */
-export function toolStep(plain: string): string {
+export function toolStep(plain: string, before?: string): string {
   const m = PLAIN_STEP.exec(plain.trim());
   if (!m) return plain;
-  const [, k, x, op, y, z, r] = m;
+  const [, k, cue, x, op, y, z, r] = m;
   const rem = r !== undefined;
   const output = rem ? `(${z}, ${r})` : z;
-  const statement = `Step ${k}: compute ${x} ${op} ${y}${rem ? " with remainder" : ""}`;
+  const context = cue !== undefined ? `(${cue}) ` : before ? `[${before}] ` : "";
+  const statement = `Step ${k}: ${context}compute ${x} ${op} ${y}${rem ? " with remainder" : ""}`;
   return `${statement}\n<code>\n${
     stepCode(x, op, y, rem)
   }\n</code>\n<output>\n${output}\n</output>`;
+}
+
+/**
+ * Plain steps as tool steps: {@linkcode toolStep} of each, the `Now:` line of one step opening
+ * the next.
+ *
+ * @example
+ * ```ts
+ * toolSteps(["Step 1: 25 - 6 = 19\nNow: 19 + 5", "Step 2: 19 + 5 = 24", "The answer is \\boxed{24}."])[1];
+ * // "Step 2: [19 + 5] compute 19 + 5\n<code>\nprint(19 + 5)\n</code>\n<output>\n24\n</output>"
+ * ```
+ */
+export function toolSteps(plain: readonly string[]): string[] {
+  return plain.map((step, i) => toolStep(step, i > 0 ? nowLine(plain[i - 1]) : undefined));
+}
+
+function nowLine(step: string): string | undefined {
+  return PLAIN_STEP.exec(step.trim())?.[8];
 }
 
 /**
@@ -117,7 +147,7 @@ export function toolStep(plain: string): string {
  * ```
  */
 export function toolSolution(problem: Pick<SyntheticProblem, "plan">): string {
-  return goldSteps(problem).map(toolStep).join("\n\n");
+  return toolSteps(goldSteps(problem)).join("\n\n");
 }
 
 /**
@@ -141,7 +171,7 @@ export function flawedToolSolution(
     const f = flawedSolution(problem, seed * 8 + t);
     if (f && f.kind === "operand") {
       return {
-        solution: f.steps.map(toolStep).join("\n\n"),
+        solution: toolSteps(f.steps).join("\n\n"),
         firstError: f.firstError,
         answer: f.answer,
       };
@@ -151,7 +181,7 @@ export function flawedToolSolution(
 }
 
 const TOOL_STEP =
-  /^Step (\d+): compute (\S+) ([-+*/]) (\S+?)( with remainder)?\n<code>\n[\s\S]*?\n?<\/code>\n<output>\n([\s\S]*?)\n?<\/output>/;
+  /^Step (\d+): (?:\([^()\n]*\) |\[[^\]\n]*\] )?compute (\S+) ([-+*/]) (\S+?)( with remainder)?\n<code>\n[\s\S]*?\n?<\/code>\n<output>\n([\s\S]*?)\n?<\/output>/;
 
 /**
  * A tool solution (text or steps) as plain steps for `checkSteps`: each code step becomes

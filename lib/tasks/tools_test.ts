@@ -9,6 +9,7 @@ import {
   toolCheckerScorer,
   toolSolution,
   toolStep,
+  toolSteps,
 } from "./tools.ts";
 
 Deno.test("toolStep writes one code step per operation", () => {
@@ -23,6 +24,31 @@ Deno.test("toolStep writes one code step per operation", () => {
   assert.equal(stepCode("120", "*", "3/4", false), "print(120 * 3 // 4)");
   assert.equal(stepCode("84", "/", "4", false), "print(84 // 4)");
   assert.equal(toolStep("The answer is \\boxed{3}."), "The answer is \\boxed{3}.");
+  assert.equal(
+    toolStep("Step 2: (She buys 4 boxes of 7.) 4 * 7 = 28"),
+    "Step 2: (She buys 4 boxes of 7.) compute 4 * 7\n<code>\nprint(4 * 7)\n</code>\n<output>\n28\n</output>",
+  );
+});
+
+Deno.test("toolSteps opens each expression step with the rewrite of the step before", () => {
+  const steps = toolSteps([
+    "Step 1: 25 - 6 = 19\nNow: 19 + (5 * 2)",
+    "Step 2: 5 * 2 = 10\nNow: 19 + 10",
+    "Step 3: 19 + 10 = 29",
+    "The answer is \\boxed{29}.",
+  ]);
+  assert.deepEqual(steps.map((s) => s.split("\n")[0]), [
+    "Step 1: compute 25 - 6",
+    "Step 2: [19 + (5 * 2)] compute 5 * 2",
+    "Step 3: [19 + 10] compute 19 + 10",
+    "The answer is \\boxed{29}.",
+  ]);
+  assert.deepEqual(plainSteps(steps), [
+    "Step 1: 25 - 6 = 19",
+    "Step 2: 5 * 2 = 10",
+    "Step 3: 19 + 10 = 29",
+    "The answer is \\boxed{29}.",
+  ]);
 });
 
 Deno.test("gold tool solutions pass the exact checker on the whole evaluation split", () => {
@@ -31,7 +57,7 @@ Deno.test("gold tool solutions pass the exact checker on the whole evaluation sp
     const r = checkToolSolution(p, s);
     assert.ok(r.solved, `${p.id}: ${JSON.stringify(r.steps.find((v) => !v.correct))}`);
     assert.equal(s.split("\n\n").length, p.solution.split("\n\n").length);
-    // tool steps drop the word cue and the rewrite line of the plain steps
+    // back in plain form, tool steps have neither the word cue nor the rewrite line
     const plain = p.solution.split("\n\n").map((t) =>
       t.replace(/^(Step \d+: )\([^()]*\) /, "$1").replace(/\nNow: .*$/, "")
     );

@@ -648,10 +648,28 @@ def export_all(model, tok, out_dir, eval_rows, card):
 def model_card(cfg, n_params, args, meta, metrics, train_info):
     """The model card (models/embedded/README.md), filled with this run's numbers."""
     s = metrics.get(f"pass@{args.samples}") if metrics else None
+    tools = args.config == "tools"
+    fmt_lines = [
+        "The solution starts right after `<|assistant|>`: steps joined by `\\n\\n`, one operation per",
+        "step in AlphaMath's code-step layout (`lib/tasks/tools.ts`):",
+        "`Step k: [context ]compute x op y\\n<code>\\nprint(x op y)\\n</code>\\n<output>\\nz\\n</output>`,",
+        "where the context is the quoted sentence of a word step, `(She buys 4 boxes of 7.)`, or the",
+        "expression left to compute in brackets, `[19 + 5 + 1]`; division with remainder prints",
+        "`divmod(x, y)`. Then `The answer is \\boxed{N}.` directly followed by `</s>`. At inference",
+        "the search runs each block in the pyodide sandbox (`lib/search/tool_steps.ts`) and the",
+        "output comes from Python, not from the model.",
+    ] if tools else [
+        "The solution starts right after `<|assistant|>`: steps joined by `\\n\\n`, one operation per",
+        "step (`Step k: x op y = z`; word problems quote the step's sentence first, as in",
+        "`Step 2: (She finds 8 more.) 15 + 8 = 23`; expression problems add a line",
+        "`Now: <the expression with the computed part replaced>` until one number is left), then",
+        "`The answer is \\boxed{N}.` directly followed by `</s>`.",
+    ]
     lines = [
+        "# Embedded tool-using policy: tiny Llama writing Python steps" if tools else
         "# Embedded policy: tiny Llama for the synthetic arithmetic task",
         "",
-        "A character-level decoder-only LM trained from scratch on `lib/tasks/synthetic.ts`, the",
+        "A character-level decoder-only LM trained on `lib/tasks/synthetic.ts` problems, the",
         "default world for test-time search. Written by `models/train/train.py`; do not edit by hand.",
         "",
         "## Architecture",
@@ -666,15 +684,11 @@ def model_card(cfg, n_params, args, meta, metrics, train_info):
         "",
         f"One token per character. Ids: `<pad>`=0, `<s>`=1 (BOS), `</s>`=2 (EOS), `<unk>`=3, "
         f"`<|user|>`=4, `<|assistant|>`=5, then the {len(meta['charset'])} characters of "
-        "`CHARSET` (lib/tasks/synthetic.ts) in order; vocabulary size "
+        f"`{'TOOL_CHARSET` (lib/tasks/tools.ts' if tools else 'CHARSET` (lib/tasks/synthetic.ts'}) in order; vocabulary size "
         f"{cfg['vocab_size']}. `tokenizer.json` is a merge-free BPE with a Fuse decoder.",
         "",
         "Prompt (chat template with `add_generation_prompt`): `<s><|user|>{problem}<|assistant|>`.",
-        "The solution starts right after `<|assistant|>`: steps joined by `\\n\\n`, one operation per",
-        "step (`Step k: x op y = z`; word problems quote the step's sentence first, as in",
-        "`Step 2: (She finds 8 more.) 15 + 8 = 23`; expression problems add a line",
-        "`Now: <the expression with the computed part replaced>` until one number is left), then",
-        "`The answer is \\boxed{N}.` directly followed by `</s>`.",
+        *fmt_lines,
         "",
         "## ONNX (`onnx/model.onnx`, transformers.js decoder layout)",
         "",
@@ -687,11 +701,17 @@ def model_card(cfg, n_params, args, meta, metrics, train_info):
         "",
         "## Data",
         "",
-        f"{meta['n']:,} training solutions from `trainStream({meta['trainSeed']})` (level weights "
-        f"{meta['levelWeights']}; {meta.get('drill', 0):.0%} of the problems are one-operation drills, "
-        "level 0, such as `Calculate 47 + 8.`, so that the small model sees more arithmetic per token), "
-        f"of which {meta['flawed']:,} ({meta['flawRate']:.0%} target) carry one "
-        "realistic mistake (arithmetic slip or wrong operand, carried on consistently to a wrong boxed",
+        f"{meta['n']:,} training solutions"
+        f"{' in the tool format (`lib/tasks/tools_data.ts`)' if tools else ''} from "
+        f"`trainStream({meta['trainSeed']})` (level weights "
+        f"{meta['levelWeights']}"
+        + ("), " if tools else
+           f"; {meta.get('drill', 0):.0%} of the problems are one-operation drills, "
+           "level 0, such as `Calculate 47 + 8.`, so that the small model sees more arithmetic per token), ")
+        + f"of which {meta['flawed']:,} ({meta['flawRate']:.0%} target) carry one "
+        + ("realistic mistake (a wrong operand: the program computes what was written, carried on to a "
+           "wrong boxed" if tools else
+           "realistic mistake (arithmetic slip or wrong operand, carried on consistently to a wrong boxed"),
         "answer), so the model is imperfect and search has headroom. The 500-problem evaluation split",
         f"(`evalSplit()`, seed {meta['evalSeed']}) never appears in training.",
         "",
@@ -702,13 +722,25 @@ def model_card(cfg, n_params, args, meta, metrics, train_info):
         f"torch seed {args.seed}. {train_info['tokens']:,} tokens seen, training wall time "
         f"{train_info['train_seconds'] / 60:.1f} min (the schedule ends at {args.steps} steps or "
         f"{args.max_minutes:g} minutes, whichever comes first), evaluation "
-        f"{(metrics or {}).get('eval_seconds', 0) / 60:.1f} min, whole `train.sh` run "
+        f"{(metrics or {}).get('eval_seconds', 0) / 60:.1f} min, "
+        f"{'this phase' if tools else 'whole `train.sh`'} run "
         f"{train_info['total_seconds'] / 60:.1f} min on a 2-core CPU shared with other jobs (torch "
         f"{torch.__version__}, 1 torch thread, OPENBLAS_NUM_THREADS="
         f"{os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}).",
         "",
+        *([
+            f"Warm start from `{args.init}`"
+            + ("; `train_tools.sh` trains in three phases: phase 1 starts from the plain policy's "
+               "checkpoint (`models/train/train.sh` leaves it in its WORK folder; the characters "
+               "the plain policy lacks start with random embeddings) and trains 24 min at lr 1.5e-3; "
+               "phases 2 and 3 (20 and 25 min at lr 1e-3) each start from the checkpoint before; "
+               "the figures below are those of the last phase's run."
+               if tools else "."),
+            "",
+        ] if args.init else []),
+        "Command: `bash models/train/train_tools.sh` (`deno task train-tools`)." if tools else
         "Command (data, training, evaluation, export, fixtures): `bash models/train/train.sh`",
-        "(`deno task train-policy`).",
+        *([] if tools else ["(`deno task train-policy`)."]),
         "",
         "## Evaluation (measured by train.py in PyTorch)",
         "",
@@ -749,6 +781,29 @@ def model_card(cfg, n_params, args, meta, metrics, train_info):
 # ---------------------------------------------------------------------------------------------
 
 
+def warm_start(model, state, log):
+    """Copy a checkpoint's weights into `model`. The checkpoint's vocabulary must be a prefix of
+    the model's (same specials, then a character set the new one extends), so its embedding rows
+    keep their ids and the new characters' rows keep their random initialisation."""
+    src = state["model"]
+    dst = model.state_dict()
+    for name, w in src.items():
+        if name not in dst:
+            raise SystemExit(f"--init: {name} is not a parameter of this model")
+        if name == "embed_tokens.weight" and w.shape[0] <= dst[name].shape[0] \
+                and w.shape[1:] == dst[name].shape[1:]:
+            dst[name][: w.shape[0]] = w
+        elif w.shape != dst[name].shape:
+            raise SystemExit(f"--init: {name} has shape {tuple(w.shape)}, the model "
+                             f"{tuple(dst[name].shape)} (use the same --hidden/--layers/...)")
+        else:
+            dst[name] = w
+    model.load_state_dict(dst)
+    log(f"warm start from a checkpoint with {src['embed_tokens.weight'].shape[0]} token ids "
+        f"(model: {dst['embed_tokens.weight'].shape[0]}), "
+        f"{state.get('train_info', {}).get('steps', '?')} steps trained")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--data", default="/tmp/embedded-policy-train", help="make_data.ts output")
@@ -775,6 +830,11 @@ def main():
     ap.add_argument("--eval-batch", type=int, default=512)
     ap.add_argument("--no-export", action="store_true")
     ap.add_argument("--resume", default=None, help="skip training: load this checkpoint")
+    ap.add_argument("--config", choices=["plain", "tools"], default="plain",
+                    help="solution format the model card describes (tools: lib/tasks/tools.ts)")
+    ap.add_argument("--init", default=None,
+                    help="start from this checkpoint (e.g. the plain policy's model.pt); its "
+                         "vocabulary must be a prefix of this data's (TOOL_CHARSET extends CHARSET)")
     ap.add_argument("--reuse-metrics", action="store_true",
                     help="with --resume: take metrics.json from --work instead of evaluating")
     args = ap.parse_args()
@@ -821,6 +881,8 @@ def main():
         train_info.update(state.get("train_info", {}))
         log(f"loaded {args.resume}")
     else:
+        if args.init:
+            warm_start(model, torch.load(args.init), log)
         rows = read_jsonl(os.path.join(args.data, "train.jsonl"))
         examples = encode_examples(rows, tok, args.max_len)
         del rows
