@@ -236,6 +236,7 @@ export async function createReplicas(
       }
     },
     exclusive: (f) => local.exclusive(f),
+    // synchronous: worker replicas count only their jobs here; ReplicaSet.stats() asks them all
     stats() {
       const total: BatcherStats = { jobs: 0, calls: 0, rows: 0, maxJobsPerCall: 0 };
       for (const b of batchers) sumInto(total, b.stats());
