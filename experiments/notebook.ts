@@ -961,7 +961,6 @@ export async function toolSearchTable(
       `No code-step measurement in ${repoRelative(path)} yet.`,
     );
   }
-  const pct = (x: number) => Math.round(x * 1000) / 10;
   const rows = Object.entries(r.methods).map(([name, m]) => {
     const d = r.vsGreedyExec[name];
     return {
