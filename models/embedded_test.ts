@@ -1,6 +1,6 @@
 /**
- * Checks of the exported embedded policies (`models/embedded/`, and the tool-using
- * `models/embedded-tools/`): the tokenizer round-trips task text through
+ * Checks of the exported embedded policies (`models/embedded/`, its successor
+ * `models/embedded-v2/` and the tool-using `models/embedded-tools/`): the tokenizer round-trips task text through
  * `@huggingface/tokenizers`, the chat template renders the training prompt, and the ONNX model in
  * onnxruntime-node matches the PyTorch parity fixtures (prefill, cached decode steps, a left-padded
  * batch, greedy ids).
@@ -26,6 +26,12 @@ interface Folder {
 const FOLDERS: Folder[] = [
   {
     name: "embedded",
+    charset: CHARSET,
+    gold: (p) => p.solution,
+    flawed: (p) => flawedSolution(p, 1)?.solution ?? "",
+  },
+  {
+    name: "embedded-v2",
     charset: CHARSET,
     gold: (p) => p.solution,
     flawed: (p) => flawedSolution(p, 1)?.solution ?? "",

@@ -1,12 +1,15 @@
 """Train the embedded policy: a tiny Llama-style, character-level decoder for the synthetic task.
 
-Reads the JSONL written by models/train/make_data.ts, trains with PyTorch on CPU, evaluates greedy
-accuracy and pass@16 on the 500-problem evaluation split (exact match of the last \\boxed{} content
-against the gold answer), exports the model in the Hugging Face / transformers.js ONNX layout and
-writes parity fixtures and a model card.
+Reads the JSONL written by models/train/make_data.ts, trains with PyTorch on the CPU (or on a GPU
+with `--device cuda`), evaluates greedy accuracy and pass@16 on the 500-problem evaluation split
+(exact match of the last \\boxed{} content against the gold answer), exports the model in the
+Hugging Face / transformers.js ONNX layout (always on the CPU) and writes parity fixtures and a
+model card.
 
-Run through models/train/train.sh (which sets the thread counts and makes the data). Plain
-`/usr/bin/python3` with Debian's torch 1.13 and onnx 1.12; no other dependencies.
+Run through models/train/train.sh (CPU: sets the thread counts and makes the data) or
+models/train/train_gpu.sh (data here, training on a GPU machine, export here). Plain
+`/usr/bin/python3` with Debian's torch 1.13 and onnx 1.12 (a GPU machine's torch 2.x trains too);
+no other dependencies.
 """
 
 import argparse
@@ -244,12 +247,13 @@ class Llama(nn.Module):
         With write_at, past holds preallocated buffers [b, kv, max_len, hd] whose first write_at
         positions are filled; the new keys/values are written there in place."""
         b, s = input_ids.shape
+        dev = input_ids.device
         if write_at is not None:
             past_len = write_at
         else:
             past_len = past[0][0].shape[2] if past is not None else 0
         if position_ids is None:
-            position_ids = (torch.arange(s) + past_len).unsqueeze(0).expand(b, s)
+            position_ids = (torch.arange(s, device=dev) + past_len).unsqueeze(0).expand(b, s)
         # rotary tables from the positions themselves (no cached table sliced by length)
         freqs = position_ids.unsqueeze(-1).float() * self.inv_freq
         emb = torch.cat([freqs, freqs], dim=-1)
@@ -257,13 +261,13 @@ class Llama(nn.Module):
         sin = emb.sin().unsqueeze(1)
         # causal + padding mask over the total length T = past + s, with finfo.min (not -inf)
         total = attention_mask.shape[1] if attention_mask is not None else s + past_len
-        k_idx = torch.arange(total)
-        q_idx = torch.arange(s) + (total - s)
+        k_idx = torch.arange(total, device=dev)
+        q_idx = torch.arange(s, device=dev) + (total - s)
         keep = (k_idx.unsqueeze(0) <= q_idx.unsqueeze(1)).unsqueeze(0).unsqueeze(0)  # [1,1,s,T]
         if attention_mask is not None:
             keep = keep & (attention_mask > 0).unsqueeze(1).unsqueeze(1)  # [b,1,s,T]
-        zero = torch.tensor(0.0, dtype=torch.float32)
-        neg = torch.tensor(torch.finfo(torch.float32).min, dtype=torch.float32)
+        zero = torch.tensor(0.0, dtype=torch.float32, device=dev)
+        neg = torch.tensor(torch.finfo(torch.float32).min, dtype=torch.float32, device=dev)
         mask = torch.where(keep, zero, neg).unsqueeze(1)  # [b|1, 1, 1, s, T]
         x = self.embed_tokens(input_ids)
         presents = []
@@ -360,11 +364,12 @@ def generate(model, prompts, max_new, temperature=0.0, gen=None, repeat=1):
     new token ids (ending with EOS when it was generated), prompt-major. Left padding, one prefill
     per distinct prompt, a preallocated KV cache, finished rows dropped as they accumulate."""
     cfg = model.cfg
-    ids, mask, pos = left_pad(prompts)
+    dev = model.embed_tokens.weight.device
+    ids, mask, pos = (t.to(dev) for t in left_pad(prompts))
     b, plen = ids.shape
     total = plen + max_new
     kv, hd = cfg["num_key_value_heads"], cfg["head_dim"]
-    bufs = [(torch.zeros(b, kv, total, hd), torch.zeros(b, kv, total, hd))
+    bufs = [(torch.zeros(b, kv, total, hd, device=dev), torch.zeros(b, kv, total, hd, device=dev))
             for _ in range(cfg["num_hidden_layers"])]
     logits, _, _ = model(ids, mask, pos, bufs, write_at=0)
     last = logits[:, -1]
@@ -377,9 +382,9 @@ def generate(model, prompts, max_new, temperature=0.0, gen=None, repeat=1):
         bufs = [(k.repeat_interleave(repeat, dim=0), v.repeat_interleave(repeat, dim=0))
                 for k, v in bufs]
         b = b * repeat
-    mask_buf = torch.zeros((b, total), dtype=torch.long)
+    mask_buf = torch.zeros((b, total), dtype=torch.long, device=dev)
     mask_buf[:, :plen] = mask
-    rows = torch.arange(b)  # original index of each row still in the batch
+    rows = torch.arange(b)  # original index of each row still in the batch (on the CPU)
     fin = [False] * b  # per original row: EOS generated
     out = [[] for _ in range(b)]
     t = plen
@@ -401,8 +406,9 @@ def generate(model, prompts, max_new, temperature=0.0, gen=None, repeat=1):
             break
         if (len(rows) - n_alive) * 4 >= len(rows):
             # drop finished rows once a quarter of the batch is done (each drop copies the cache)
-            keep = alive.nonzero().squeeze(1)
-            rows, tok, pos, mask_buf = rows[keep], tok[keep], pos[keep], mask_buf[keep]
+            rows = rows[alive.nonzero().squeeze(1)]
+            keep = alive.to(dev).nonzero().squeeze(1)
+            tok, pos, mask_buf = tok[keep], pos[keep], mask_buf[keep]
             bufs = [(k[keep], v[keep]) for k, v in bufs]
         mask_buf[:, t] = 1
         pos = pos + 1
@@ -437,7 +443,7 @@ def evaluate(model, tok, eval_rows, samples, temperature, seed, batch_rows, max_
         for i, s in zip(idx, generate(model, [prompts[i] for i in idx], max_new)):
             greedy[i] = tok.decode(s)
     # sampling: `samples` rows per problem
-    gen = torch.Generator().manual_seed(seed)
+    gen = torch.Generator(device=model.embed_tokens.weight.device).manual_seed(seed)
     per = max(1, batch_rows // samples)
     sampled = [[] for _ in eval_rows]
     t0 = time.time()
@@ -720,13 +726,13 @@ def model_card(cfg, n_params, args, meta, metrics, train_info):
         f"AdamW (lr {args.lr}, betas 0.9/0.98, weight decay 0.01), {train_info['steps']} steps of "
         f"{args.batch} sequences, warmup {args.warmup}, cosine decay to 10%; loss on solution tokens only. "
         f"torch seed {args.seed}. {train_info['tokens']:,} tokens seen, training wall time "
-        f"{train_info['train_seconds'] / 60:.1f} min (the schedule ends at {args.steps} steps or "
-        f"{args.max_minutes:g} minutes, whichever comes first), evaluation "
-        f"{(metrics or {}).get('eval_seconds', 0) / 60:.1f} min, "
-        f"{'this phase' if tools else 'whole `train.sh`'} run "
-        f"{train_info['total_seconds'] / 60:.1f} min on a 2-core CPU shared with other jobs (torch "
-        f"{torch.__version__}, 1 torch thread, OPENBLAS_NUM_THREADS="
-        f"{os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}).",
+        f"{train_info['train_seconds'] / 60:.1f} min on {train_info.get('hardware') or hardware('cpu')} "
+        f"(the schedule ends at {args.steps} steps or {args.max_minutes:g} minutes, whichever comes "
+        f"first), evaluation {(metrics or {}).get('eval_seconds', 0) / 60:.1f} min"
+        + (f" on {metrics['hardware']}" if (metrics or {}).get("hardware") else "")
+        + (f", {'this phase' if tools else 'whole `train.sh`'} run "
+           f"{train_info['total_seconds'] / 60:.1f} min" if "total_seconds" in train_info else "")
+        + ".",
         "",
         *([
             f"Warm start from `{args.init}`"
@@ -738,9 +744,10 @@ def model_card(cfg, n_params, args, meta, metrics, train_info):
                if tools else "."),
             "",
         ] if args.init else []),
-        "Command: `bash models/train/train_tools.sh` (`deno task train-tools`)." if tools else
-        "Command (data, training, evaluation, export, fixtures): `bash models/train/train.sh`",
-        *([] if tools else ["(`deno task train-policy`)."]),
+        *([args.command] if args.command else
+          ["Command: `bash models/train/train_tools.sh` (`deno task train-tools`)."] if tools else
+          ["Command (data, training, evaluation, export, fixtures): `bash models/train/train.sh`",
+           "(`deno task train-policy`)."]),
         "",
         "## Evaluation (measured by train.py in PyTorch)",
         "",
@@ -779,6 +786,14 @@ def model_card(cfg, n_params, args, meta, metrics, train_info):
 # ---------------------------------------------------------------------------------------------
 # Main
 # ---------------------------------------------------------------------------------------------
+
+
+def hardware(device):
+    """Where training ran, for the model card."""
+    if device.startswith("cuda"):
+        return f"one {torch.cuda.get_device_name(0)} GPU (torch {torch.__version__})"
+    return (f"a 2-core CPU shared with other jobs (torch {torch.__version__}, 1 torch thread, "
+            f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')})")
 
 
 def warm_start(model, state, log):
@@ -835,6 +850,14 @@ def main():
     ap.add_argument("--init", default=None,
                     help="start from this checkpoint (e.g. the plain policy's model.pt); its "
                          "vocabulary must be a prefix of this data's (TOOL_CHARSET extends CHARSET)")
+    ap.add_argument("--interpolate", default=None,
+                    help="with --resume: average its weights with this checkpoint's (same shapes)")
+    ap.add_argument("--weight", type=float, default=0.5,
+                    help="--interpolate's share: (1 - weight) * resumed + weight * interpolated")
+    ap.add_argument("--command", default=None,
+                    help="the model card's line on how to reproduce the run (default: train.sh)")
+    ap.add_argument("--device", default="cpu",
+                    help="cpu, cuda or auto (cuda when there is one); export always runs on the CPU")
     ap.add_argument("--reuse-metrics", action="store_true",
                     help="with --resume: take metrics.json from --work instead of evaluating")
     args = ap.parse_args()
@@ -868,21 +891,32 @@ def main():
         "rope_theta": 10000.0,
         "max_position_embeddings": args.max_len,
     }
-    model = Llama(cfg)
+    device = args.device
+    if device == "auto":
+        device = "cuda" if torch.cuda.is_available() else "cpu"
+    model = Llama(cfg).to(device)
     n_params = sum(p.numel() for p in model.parameters())
     log(f"model: {n_params:,} parameters, config {cfg}")
     max_new = max(len(r["solution"]) for r in eval_rows) + 64
 
-    train_info = {"steps": 0, "tokens": 0, "train_seconds": 0.0, "max_new": max_new}
+    train_info = {"steps": 0, "tokens": 0, "train_seconds": 0.0, "max_new": max_new,
+                  "hardware": hardware(device)}
     ckpt = os.path.join(work, "model.pt")
     if args.resume:
-        state = torch.load(args.resume)
+        state = torch.load(args.resume, map_location=device)
         model.load_state_dict(state["model"])
         train_info.update(state.get("train_info", {}))
         log(f"loaded {args.resume}")
+        if args.interpolate:
+            # linear interpolation of two checkpoints' weights (WiSE-FT, arXiv 2109.01903)
+            other = torch.load(args.interpolate, map_location=device)["model"]
+            w = args.weight
+            model.load_state_dict({k: (1 - w) * v + w * other[k] for k, v in state["model"].items()})
+            train_info["interpolated"] = {"with": args.interpolate, "weight": w}
+            log(f"interpolated: {1 - w:g} x {args.resume} + {w:g} x {args.interpolate}")
     else:
         if args.init:
-            warm_start(model, torch.load(args.init), log)
+            warm_start(model, torch.load(args.init, map_location=device), log)
         rows = read_jsonl(os.path.join(args.data, "train.jsonl"))
         examples = encode_examples(rows, tok, args.max_len)
         del rows
@@ -918,7 +952,7 @@ def main():
             lr = lr_at(step, time.time() - t_train)
             for g in opt.param_groups:
                 g["lr"] = lr
-            x, y = next(it)
+            x, y = (t.to(device, non_blocking=True) for t in next(it))
             logits, _, _ = model(x)
             loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1), ignore_index=-100)
             opt.zero_grad(set_to_none=True)
@@ -944,7 +978,8 @@ def main():
                 log(f"time budget reached: stopping after {step} of {args.steps} steps")
                 break
         train_info.update(steps=step, tokens=tokens, train_seconds=time.time() - t_train)
-        torch.save({"model": model.state_dict(), "cfg": cfg, "train_info": train_info}, ckpt)
+        cpu_state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
+        torch.save({"model": cpu_state, "cfg": cfg, "train_info": train_info}, ckpt)
         log(f"saved {ckpt}")
 
     metrics = None
@@ -956,6 +991,7 @@ def main():
         metrics, records = evaluate(model, tok, rows, args.samples, args.temperature, args.seed,
                                     args.eval_batch, max_new, log)
         metrics["eval_seconds"] = time.time() - t_eval
+        metrics["hardware"] = hardware(device)
         log(f"eval: {json.dumps(metrics)}")
         with open(os.path.join(work, "eval_samples.jsonl"), "w") as f:
             for r in records:
@@ -964,8 +1000,10 @@ def main():
 
     # whole-run time: since train.sh started (it exports TRAIN_SH_START), else since this script
     started = float(os.environ.get("TRAIN_SH_START", t_start))
-    train_info["total_seconds"] = time.time() - started
+    if not args.resume:
+        train_info["total_seconds"] = time.time() - started
     if not args.no_export:
+        model = model.cpu()
         export_all(model, tok, args.out, eval_rows,
                    model_card(cfg, n_params, args, meta, metrics, train_info))
         log(f"exported to {args.out}")
