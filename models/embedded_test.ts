@@ -23,19 +23,17 @@ interface Folder {
   flawed: (p: ReturnType<typeof evalSplit>[number]) => string;
 }
 
+/** A folder of a policy that writes the plain solution format. */
+const plain = (name: string): Folder => ({
+  name,
+  charset: CHARSET,
+  gold: (p) => p.solution,
+  flawed: (p) => flawedSolution(p, 1)?.solution ?? "",
+});
+
 const FOLDERS: Folder[] = [
-  {
-    name: "embedded",
-    charset: CHARSET,
-    gold: (p) => p.solution,
-    flawed: (p) => flawedSolution(p, 1)?.solution ?? "",
-  },
-  {
-    name: "embedded-v2",
-    charset: CHARSET,
-    gold: (p) => p.solution,
-    flawed: (p) => flawedSolution(p, 1)?.solution ?? "",
-  },
+  plain("embedded"),
+  plain("embedded-v2"),
   {
     name: "embedded-tools",
     charset: TOOL_CHARSET,

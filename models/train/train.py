@@ -904,16 +904,17 @@ def main():
     ckpt = os.path.join(work, "model.pt")
     if args.resume:
         state = torch.load(args.resume, map_location=device)
-        model.load_state_dict(state["model"])
+        weights = state["model"]
         train_info.update(state.get("train_info", {}))
-        log(f"loaded {args.resume}")
         if args.interpolate:
             # linear interpolation of two checkpoints' weights (WiSE-FT, arXiv 2109.01903)
             other = torch.load(args.interpolate, map_location=device)["model"]
             w = args.weight
-            model.load_state_dict({k: (1 - w) * v + w * other[k] for k, v in state["model"].items()})
+            weights = {k: (1 - w) * v + w * other[k] for k, v in weights.items()}
             train_info["interpolated"] = {"with": args.interpolate, "weight": w}
-            log(f"interpolated: {1 - w:g} x {args.resume} + {w:g} x {args.interpolate}")
+            log(f"interpolating: {1 - w:g} x {args.resume} + {w:g} x {args.interpolate}")
+        model.load_state_dict(weights)
+        log(f"loaded {args.resume}")
     else:
         if args.init:
             warm_start(model, torch.load(args.init, map_location=device), log)
