@@ -21,6 +21,7 @@
 export * from "./folder.ts";
 export * from "./tokenizer.ts";
 export * from "./session.ts";
+export * from "./allocator.ts";
 export * from "./kv_cache.ts";
 export * from "./batch.ts";
 export * from "./length_groups.ts";

@@ -10,6 +10,7 @@ import * as ort from "onnxruntime-node";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type { ModelShape } from "./folder.ts";
+import { tuneAllocator } from "./allocator.ts";
 
 /** Where and how the graph runs. */
 export interface SessionOptions {
@@ -30,6 +31,11 @@ export interface SessionOptions {
   allowSpinning?: boolean;
   /** Further onnxruntime session config entries (`extra`, string values). */
   extra?: Record<string, unknown>;
+  /**
+   * Tune glibc's allocator so decoding steps reuse memory instead of page-faulting through fresh
+   * pages (default true; see {@linkcode tuneAllocator}). Process-wide and applied once.
+   */
+  tuneAllocator?: boolean;
 }
 
 /** The decoder's input/output contract, read from the session. */
@@ -205,6 +211,7 @@ export async function openDecoderSession(
 ): Promise<DecoderSession> {
   const device = options.device ?? "cpu";
   checkDevice(device);
+  if (options.tuneAllocator ?? true) tuneAllocator();
   const sessionOptions: ort.InferenceSession.SessionOptions = {
     executionProviders: device === "cuda"
       ? [{ name: "cuda", deviceId: options.deviceId ?? 0 }, "cpu"]
