@@ -1,6 +1,6 @@
 /**
- * Checks of the exported embedded policies (`models/embedded/`, its successor
- * `models/embedded-v2/` and the tool-using `models/embedded-tools/`): the tokenizer round-trips task text through
+ * Checks of the exported embedded policies (`models/embedded/`, its predecessor
+ * `models/embedded-v1/` and the tool-using `models/embedded-tools/`): the tokenizer round-trips task text through
  * `@huggingface/tokenizers`, the chat template renders the training prompt, and the ONNX model in
  * onnxruntime-node matches the PyTorch parity fixtures (prefill, cached decode steps, a left-padded
  * batch, greedy ids).
@@ -33,7 +33,7 @@ const plain = (name: string): Folder => ({
 
 const FOLDERS: Folder[] = [
   plain("embedded"),
-  plain("embedded-v2"),
+  plain("embedded-v1"),
   {
     name: "embedded-tools",
     charset: TOOL_CHARSET,

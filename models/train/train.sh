@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Train the embedded policy end to end and export it to models/embedded/:
+# Train the embedded policy end to end and export it to models/embedded-v1/ (the first
+# embedded policy; the default one is trained by train_v2.sh):
 #   1. make_data.ts dumps training solutions (25% with one realistic mistake) and the eval split
 #   2. train.py trains the tiny Llama on CPU, evaluates greedy accuracy and pass@16 on the 500
 #      evaluation problems, exports ONNX + tokenizer + configs + parity fixtures + model card
@@ -10,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 WORK="${WORK:-/tmp/embedded-policy-train}"
-OUT="${OUT:-models/embedded}"
+OUT="${OUT:-models/embedded-v1}"
 # one torch thread; OpenBLAS threads as the notes measured fastest on an idle 2-core machine
 export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-2}"
 mkdir -p "$WORK"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The second embedded policy (models/embedded-v2): the same tiny Llama as train.sh, trained longer
+# The second embedded policy (models/embedded): the same tiny Llama as train.sh, trained longer
 # on a GPU, then briefly on the long levels, then the two checkpoints averaged. Four steps; only
 # `train` needs the GPU machine (PyTorch alone, no Deno), the others run here:
 #   bash models/train/train_v2.sh data     DATA           # training data, both phases (Deno)
@@ -7,10 +7,24 @@
 #                                                         #   on one H100; about 5 h on 2 CPU cores)
 #   bash models/train/train_v2.sh finetune DATA WORK      # CPU: phase 2, levels 3-5, 24 min
 #   bash models/train/train_v2.sh export   DATA WORK OUT  # average, evaluate (CPU, ~6 min), export
+# or all four in one go on one machine (`deno task train-policy`; phase 1 uses the GPU when torch
+# sees one, the CPU otherwise):
+#   bash models/train/train_v2.sh all [DATA [WORK [OUT]]]  # defaults /tmp/embedded-v2-data,
+#                                                          #   /tmp/embedded-v2-train, models/embedded
 # Extra arguments after the folders go to train.py.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-step="${1:?usage: train_v2.sh data|train|finetune|export DATA [WORK [OUT]]}"
+step="${1:?usage: train_v2.sh data|train|finetune|export|all DATA [WORK [OUT]]}"
+if [ "$step" = all ]; then
+  DATA="${2:-/tmp/embedded-v2-data}"
+  WORK="${3:-/tmp/embedded-v2-train}"
+  OUT="${4:-models/embedded}"
+  bash "$0" data "$DATA"
+  PYTHON=/usr/bin/python3 bash "$0" train "$DATA" "$WORK" --device auto
+  bash "$0" finetune "$DATA" "$WORK"
+  bash "$0" export "$DATA" "$WORK" "$OUT"
+  exit 0
+fi
 DATA="${2:?DATA folder}"
 EVAL=(--seed 0 --samples 16 --temperature 0.8)
 PHASE1=(--batch 64 --lr 3e-3 --warmup 200 --steps 3400 --max-minutes 100)
@@ -26,7 +40,8 @@ data)
   ;;
 train)
   WORK="${3:?WORK folder}"
-  python3 models/train/train.py --data "$DATA/phase1" --work "$WORK/phase1" --device cuda \
+  # the GPU machine has torch in its own python3; here it is Debian's /usr/bin/python3 (PYTHON)
+  "${PYTHON:-python3}" models/train/train.py --data "$DATA/phase1" --work "$WORK/phase1" --device cuda \
     --eval-batch 2048 --no-export "${PHASE1[@]}" "${EVAL[@]}" "${@:4}"
   ;;
 finetune)
@@ -57,7 +72,7 @@ TXT
   deno fmt "$OUT/README.md"
   ;;
 *)
-  echo "train_v2.sh: unknown step '$step' (data, train, finetune or export)" >&2
+  echo "train_v2.sh: unknown step '$step' (data, train, finetune, export or all)" >&2
   exit 2
   ;;
 esac
