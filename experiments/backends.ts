@@ -50,6 +50,19 @@ export interface Backend {
 }
 
 /**
+ * A path as the repository sees it (`models/embedded` rather than an absolute path), for what
+ * runs write down, so a summary reads the same on every machine.
+ *
+ * @example
+ * ```ts
+ * fromRoot(EMBEDDED_MODEL); // "models/embedded"
+ * ```
+ */
+export function fromRoot(path: string): string {
+  return path.startsWith(ROOT) ? path.slice(ROOT.length) : path;
+}
+
+/**
  * Open a backend from CLI flags.
  *
  * @example

@@ -9,7 +9,7 @@
 import type { Problem } from "../lib/core/types.ts";
 import { loadDataset } from "../lib/datasets/mod.ts";
 import type { FlagValue } from "../lib/search/registry.ts";
-import type { Backend, ScorerKind } from "./backends.ts";
+import { type Backend, fromRoot, type ScorerKind } from "./backends.ts";
 import { fingerprint, guardFingerprint } from "./fingerprint.ts";
 import { runMethod, type RunRecord, summarize, type Summary } from "./harness.ts";
 
@@ -174,7 +174,7 @@ export async function runExperiment(
     name: exp.name,
     title: exp.title,
     paper: exp.paper,
-    model: options.backend.describe.model,
+    model: fromRoot(options.backend.describe.model),
     dataset: exp.dataset,
     seed: options.seed,
     limit: problems.length,

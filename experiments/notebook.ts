@@ -48,7 +48,7 @@ import {
   type TraceSvgOptions,
 } from "../lib/report/mod.ts";
 import { readJsonl } from "../lib/runs/mod.ts";
-import { type BackendFlags, openBackend } from "./backends.ts";
+import { type BackendFlags, fromRoot, openBackend } from "./backends.ts";
 import {
   type ArmSummary,
   type Experiment,
@@ -317,18 +317,8 @@ export function describeExperiment(exp: Experiment): HtmlView {
 // Provenance
 // ---------------------------------------------------------------------------------------------
 
-/**
- * A path relative to the repository root when it is inside it (as recorded in summaries).
- *
- * @example
- * ```ts
- * repoRelative("/elsewhere/model"); // "/elsewhere/model"
- * ```
- */
-export function repoRelative(path: string): string {
-  const root = repoPath() + "/";
-  return path.startsWith(root) ? path.slice(root.length) : path;
-}
+/** A path relative to the repository root when it is inside it (as recorded in summaries). */
+export const repoRelative: (path: string) => string = fromRoot;
 
 /** The provenance facts of a run, as label/value pairs. */
 export function provenanceFacts(run: ExperimentSummary | LoadedRun): [string, string][] {

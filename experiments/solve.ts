@@ -17,7 +17,7 @@ import { parseArgs } from "node:util";
 import { loadDataset } from "../lib/datasets/mod.ts";
 import { methodOptions, methods } from "../lib/search/registry.ts";
 import { numberFlag, parseCli, runMain, UsageError } from "../lib/runs/mod.ts";
-import { openBackend, ROOT, type ScorerKind } from "./backends.ts";
+import { fromRoot, openBackend, ROOT, type ScorerKind } from "./backends.ts";
 import { runMethod, summarize } from "./harness.ts";
 
 const COMMON = {
@@ -146,7 +146,7 @@ async function main() {
       method,
       config,
       dataset: values.dataset,
-      model: backend.describe.model,
+      model: fromRoot(backend.describe.model),
       seed,
       ...summary,
       run_wall_s: (performance.now() - started) / 1000,
