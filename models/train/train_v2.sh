@@ -8,7 +8,7 @@
 #   bash models/train/train_v2.sh finetune DATA WORK      # CPU: phase 2, levels 3-5, 24 min
 #   bash models/train/train_v2.sh export   DATA WORK OUT  # average, evaluate (CPU, ~6 min), export
 # or all four in one go on one machine (`deno task train-policy`; phase 1 uses the GPU when torch
-# sees one, the CPU otherwise):
+# sees one, the CPU otherwise, with its time budget raised so that it still runs all 3,400 steps):
 #   bash models/train/train_v2.sh all [DATA [WORK [OUT]]]  # defaults /tmp/embedded-v2-data,
 #                                                          #   /tmp/embedded-v2-train, models/embedded
 # Extra arguments after the folders go to train.py.
@@ -20,7 +20,7 @@ if [ "$step" = all ]; then
   WORK="${3:-/tmp/embedded-v2-train}"
   OUT="${4:-models/embedded}"
   bash "$0" data "$DATA"
-  PYTHON=/usr/bin/python3 bash "$0" train "$DATA" "$WORK" --device auto
+  PYTHON=/usr/bin/python3 bash "$0" train "$DATA" "$WORK" --device auto --max-minutes 480
   bash "$0" finetune "$DATA" "$WORK"
   bash "$0" export "$DATA" "$WORK" "$OUT"
   exit 0
