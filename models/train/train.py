@@ -7,7 +7,7 @@ Hugging Face / transformers.js ONNX layout (always on the CPU) and writes parity
 model card.
 
 Run through models/train/train.sh (CPU: sets the thread counts and makes the data) or
-models/train/train_gpu.sh (data here, training on a GPU machine, export here). Plain
+models/train/train_v2.sh (data here, training on a GPU machine, export here). Plain
 `/usr/bin/python3` with Debian's torch 1.13 and onnx 1.12 (a GPU machine's torch 2.x trains too);
 no other dependencies.
 """
@@ -747,7 +747,7 @@ def model_card(cfg, n_params, args, meta, metrics, train_info):
         *([args.command] if args.command else
           ["Command: `bash models/train/train_tools.sh` (`deno task train-tools`)."] if tools else
           ["Command (data, training, evaluation, export, fixtures): `bash models/train/train.sh`",
-           "(`deno task train-policy`)."]),
+           "(`deno task train-policy-v1`)."]),
         "",
         "## Evaluation (measured by train.py in PyTorch)",
         "",

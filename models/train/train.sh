@@ -5,7 +5,7 @@
 #   2. train.py trains the tiny Llama on CPU, evaluates greedy accuracy and pass@16 on the 500
 #      evaluation problems, exports ONNX + tokenizer + configs + parity fixtures + model card
 #   3. check_samples.ts scores the evaluation samples with the exact step checker
-# Usage: bash models/train/train.sh [extra train.py flags]   (or: deno task train-policy)
+# Usage: bash models/train/train.sh [extra train.py flags]   (or: deno task train-policy-v1)
 # Env: WORK (scratch folder, default /tmp/embedded-policy-train), OUT (default models/embedded).
 # Takes about 55 minutes on a shared 2-core machine; run it with nohup and follow $WORK/train_log.txt.
 set -euo pipefail

@@ -9,8 +9,8 @@
  * 32 rows decoding from 50 to 350 positions spent most of its step time faulting: 8-30 ms a step
  * with 300-1,500 faults, against 4-9 ms and a handful of faults once the allocator keeps its
  * memory. End to end (`deno task bench runner`, `deno task bench http`) it lifts batch-of-16
- * decoding from 2.7-3.0× to 3.6× sequential and 32 concurrent HTTP requests from 2.6-2.9× to
- * 3.7-4.5× sequential.
+ * decoding from 2.7-3.0× to 3.6-3.9× sequential and 32 concurrent HTTP requests from 2.6-2.9× to
+ * 3.7-4.6× sequential.
  *
  * The fix is three `mallopt` settings, the same as the `MALLOC_MMAP_THRESHOLD_`,
  * `MALLOC_TRIM_THRESHOLD_` and `MALLOC_TOP_PAD_` environment variables but applied from inside
