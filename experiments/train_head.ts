@@ -40,16 +40,13 @@ import {
 import {
   evaluateRows,
   extractFeatures,
-  HEAD_KINDS,
   headDataset,
-  type HeadKind,
   type LabelRecord,
   readFeatures,
-  saveHead,
   trainHead,
   writeFeatures,
 } from "../lib/train/mod.ts";
-import { fileSha256 } from "../lib/rewards/mod.ts";
+import { fileSha256, HEAD_KINDS, type HeadKind, saveHead } from "../lib/rewards/mod.ts";
 import { flawedSolution } from "../lib/tasks/synthetic.ts";
 import { syntheticJudge, syntheticProblems, syntheticTruth } from "./label.ts";
 

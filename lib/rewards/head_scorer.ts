@@ -21,7 +21,7 @@
  * @module
  */
 import type { Policy, Scorer, ScoreRequest, SeqState } from "../core/types.ts";
-import { type Head, headProbability } from "../train/head.ts";
+import { type Head, headProbability } from "./head.ts";
 
 /**
  * A Scorer from a state head (`value`, `prm` or `twist`) on `policy`'s hidden states.

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { Policy, SeqState } from "../core/types.ts";
-import type { Head, HeadKind } from "../train/head.ts";
+import type { Head, HeadKind } from "./head.ts";
 import { headScorer, prmHeadScorer, valueHeadScorer } from "./head_scorer.ts";
 import { qsharpClassifier } from "./qsharp_classifier.ts";
 

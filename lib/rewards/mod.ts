@@ -20,6 +20,6 @@ export * from "./step_tag_scores.ts";
 export * from "./step_tag_prm.ts";
 export * from "./head_scorer.ts";
 export * from "./qsharp_classifier.ts";
-export { aggregate, type Aggregation, AGGREGATIONS } from "../search/aggregate.ts";
-export { loadHead, parseHead } from "../train/head_file.ts";
+export * from "./head.ts";
+export * from "./head_file.ts";
 export * from "./policy_heads.ts";

@@ -14,8 +14,8 @@
  * @module
  */
 import type { Policy } from "../core/types.ts";
-import type { Head, HeadKind } from "../train/head.ts";
-import { loadHead } from "../train/head_file.ts";
+import type { Head, HeadKind } from "./head.ts";
+import { loadHead } from "./head_file.ts";
 
 /** Where the heads of the embedded policy are shipped. */
 export const HEADS_DIR = "models/heads";

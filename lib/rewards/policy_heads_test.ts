@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { Policy } from "../core/types.ts";
-import { saveHead } from "../train/head_file.ts";
-import type { Head } from "../train/head.ts";
+import { saveHead } from "./head_file.ts";
+import type { Head } from "./head.ts";
 import { fileSha256, loadPolicyHead } from "./policy_heads.ts";
 
 Deno.test("loadPolicyHead refuses a head trained on another model file", async () => {

@@ -14,7 +14,7 @@
  * @module
  */
 import type { LogitsContext } from "../core/types.ts";
-import { candidateLogits, type Head, sigmoid } from "../train/head.ts";
+import { candidateLogits, type Head, sigmoid } from "./head.ts";
 
 /** The `TokenValue` shape of `lib/search/qsharp.ts`. */
 export interface TokenClassifier {

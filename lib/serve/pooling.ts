@@ -13,7 +13,7 @@
  * @module
  */
 import type { OnnxRunner } from "../models/onnx/runner.ts";
-import { type Head, headProbability } from "../train/head.ts";
+import { type Head, headProbability } from "../rewards/head.ts";
 import type { Batcher } from "./batcher.ts";
 import type { ChatPrompter } from "./chat.ts";
 import { httpError } from "./errors.ts";

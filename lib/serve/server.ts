@@ -10,8 +10,8 @@
  */
 import { createOnnxRunner, type OnnxRunner } from "../models/onnx/runner.ts";
 import type { SessionOptions } from "../models/onnx/session.ts";
-import { loadHead } from "../train/head_file.ts";
-import type { Head } from "../train/head.ts";
+import { loadHead } from "../rewards/head_file.ts";
+import type { Head } from "../rewards/head.ts";
 import {
   type Batcher,
   type BatcherOptions,

@@ -5,8 +5,8 @@ import { createOnnxPolicy, type OnnxPolicy } from "../models/onnx/mod.ts";
 import { prmMessages } from "../models/openai/scorer.ts";
 import { headScorer } from "../rewards/head_scorer.ts";
 import { evalSplit } from "../tasks/synthetic.ts";
-import type { Head } from "../train/head.ts";
-import { saveHead } from "../train/head_file.ts";
+import type { Head } from "../rewards/head.ts";
+import { saveHead } from "../rewards/head_file.ts";
 import { createModelApp, type ModelApp } from "./server.ts";
 
 const MODEL = "models/embedded";

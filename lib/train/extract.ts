@@ -23,7 +23,7 @@
 import type { Continuation, Policy } from "../core/types.ts";
 import { fork, rng } from "../core/random.ts";
 import { emptyColumns, type FeatureSet } from "./features.ts";
-import type { FeatureModel } from "./head.ts";
+import type { FeatureModel } from "../rewards/head.ts";
 import type { LabelRecord } from "./label_problem.ts";
 import { type Judge, type LabelItem, type RolloutSampling, splitKeep } from "./rollout.ts";
 

@@ -19,7 +19,7 @@
  * @module
  */
 import { join } from "node:path";
-import type { FeatureModel } from "./head.ts";
+import type { FeatureModel } from "../rewards/head.ts";
 
 /** Format tag of `index.json`. */
 export const FEATURES_FORMAT = "ttsearch-features/1";

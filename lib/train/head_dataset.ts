@@ -17,7 +17,7 @@
  * @module
  */
 import type { FeatureSet, RowKind } from "./features.ts";
-import type { HeadKind } from "./head.ts";
+import type { HeadKind } from "../rewards/head.ts";
 import type { HeadDataset } from "./train_head.ts";
 
 /** Options of {@linkcode headDataset}. */

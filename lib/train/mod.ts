@@ -6,7 +6,8 @@
  *
  * @example
  * ```ts
- * import { labelProblem, readFeatures, headDataset, trainHead, saveHead } from "./lib/train/mod.ts";
+ * import { labelProblem, readFeatures, headDataset, trainHead } from "./lib/train/mod.ts";
+ * import { saveHead } from "./lib/rewards/mod.ts";
  * const rec = await labelProblem({ method: "amcs", policy, item, judge, budget: 64, seed: 1 });
  * const { head } = trainHead(headDataset(await readFeatures(dir), "value"), { kind: "value", seed: 1, featureModel });
  * await saveHead("models/heads/value.json", head);
@@ -25,8 +26,6 @@ export * from "./omegaprm.ts";
 export * from "./amcs.ts";
 export * from "./label_problem.ts";
 export * from "./label_quality.ts";
-export * from "./head.ts";
-export * from "./head_file.ts";
 export * from "./train_head.ts";
 export * from "./features.ts";
 export * from "./head_dataset.ts";

@@ -22,7 +22,13 @@
  * @module
  */
 import { auc, withinGroupAuc } from "./stats.ts";
-import { type FeatureModel, type Head, type HeadKind, headLogit, sigmoid } from "./head.ts";
+import {
+  type FeatureModel,
+  type Head,
+  type HeadKind,
+  headLogit,
+  sigmoid,
+} from "../rewards/head.ts";
 import { type Rng, rng as seeded } from "../core/random.ts";
 import { shuffle } from "./shuffle.ts";
 

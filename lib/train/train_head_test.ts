@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { ctlGroupLoss, type HeadDataset, trainHead } from "./train_head.ts";
 import { rng as seeded } from "../core/random.ts";
-import { encodeHead } from "./head_file.ts";
-import { candidateLogits, headLogit, headProbability } from "./head.ts";
+import { encodeHead } from "../rewards/head_file.ts";
+import { candidateLogits, headLogit, headProbability } from "../rewards/head.ts";
 
 const featureModel = { name: "toy", dim: 8, output: "last_hidden_state", position: "step end" };
 
