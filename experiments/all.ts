@@ -18,3 +18,4 @@ import "./tsmc.ts";
 import "./qsharp.ts";
 import "./rstar.ts";
 import "./prm_labels.ts";
+import "./verifier_sweep.ts";

@@ -7,11 +7,22 @@
  * @module
  */
 import type { Policy, Scorer } from "../lib/core/types.ts";
+import type { Problem } from "../lib/core/types.ts";
 import { createOnnxPolicy } from "../lib/models/onnx/mod.ts";
-import { headScorer, loadPolicyHead, qsharpClassifier } from "../lib/rewards/mod.ts";
+import {
+  headScorer,
+  loadPolicyHead,
+  logprobScorer,
+  onnxStepTagPrm,
+  oracleScorer,
+  qsharpClassifier,
+  RECOMPUTE_FEATURES,
+  recomputeScorer,
+} from "../lib/rewards/mod.ts";
 import type { TokenClassifier } from "../lib/rewards/mod.ts";
 import { UsageError } from "../lib/runs/mod.ts";
-import { createOpenAIPolicy } from "../lib/models/openai/mod.ts";
+import { createOpenAIPolicy, createPoolingScorer } from "../lib/models/openai/mod.ts";
+import type { SyntheticProblem } from "../lib/tasks/mod.ts";
 
 /** Repository root (experiments/ is one level down). */
 export const ROOT = new URL("../", import.meta.url).pathname;
@@ -22,8 +33,35 @@ export const EMBEDDED_MODEL = `${ROOT}models/embedded`;
 /** Where the trained heads of the embedded model live. */
 export const HEADS_DIR = `${ROOT}models/heads`;
 
-/** Scorer kinds a head file can provide. */
+/** Where the trained verifiers of the embedded model live (`recompute.json`). */
+export const VERIFIERS_DIR = `${ROOT}models/verifiers`;
+
+/** The ONNX process reward model in the Qwen2.5-Math-PRM contract (`models/train/train_prm.py`). */
+export const EMBEDDED_PRM = `${ROOT}models/prm`;
+
+/**
+ * The verifier every role uses unless `--prm` / `--value` say otherwise: the best one measured
+ * on the embedded world (`deno task verifiers`, README "Verifiers").
+ */
+export const DEFAULT_VERIFIER = "recompute-head";
+
+/** The roles a scorer plays: step rewards (PRM), state values, TSMC twists. */
 export type ScorerKind = "value" | "prm" | "twist";
+
+/**
+ * Verifier names `--prm` / `--value` accept besides a model folder or a URL (see
+ * {@linkcode openScorer}).
+ */
+export const VERIFIER_NAMES = [
+  "recompute-head",
+  "recompute",
+  "logprob",
+  "oracle",
+  "oracle:P",
+  "prm-head",
+  "value-head",
+  "twist-head",
+] as const;
 
 /** Flags shared by every experiment CLI. */
 export interface BackendFlags {
@@ -33,6 +71,12 @@ export interface BackendFlags {
   endpoint?: string[];
   /** Folder of head files (`value.json`, `prm.json`, `twist.json`, `qsharp.json`). */
   heads?: string;
+  /** Verifier of the PRM role (BoN, weighted majority, beam, DVTS, PF): a name, folder or URL. */
+  prm?: string;
+  /** Verifier of the value and twist roles (SBS, MCTS, rStar, TSMC). */
+  value?: string;
+  /** Problems an `oracle` verifier may be asked about (default the evaluation split). */
+  problems?: readonly Problem[];
   /** onnxruntime intra-op threads (default 2). */
   threads?: number;
 }
@@ -40,12 +84,17 @@ export interface BackendFlags {
 /** An open backend: the policy, scorers on demand, and what to print about it. */
 export interface Backend {
   policy: Policy;
-  /** A scorer of the given kind (cached); throws a one-line error when it cannot be built. */
-  scorer(kind: ScorerKind): Promise<Scorer>;
+  /**
+   * The scorer of a role, from `--prm` / `--value` or {@linkcode DEFAULT_VERIFIER}, or the one
+   * `spec` names (cached); throws a one-line error when it cannot be built.
+   */
+  scorer(kind: ScorerKind, spec?: string): Promise<Scorer>;
+  /** The verifier spec a role resolves to (for records and tables). */
+  verifier(kind: ScorerKind): string;
   /** The Q# token classifier. */
   classifier(): Promise<TokenClassifier>;
-  /** Model and endpoint, for records and notebooks. */
-  describe: { model: string; endpoints?: string[]; heads: string };
+  /** Model, endpoints, heads and verifiers, for records and notebooks. */
+  describe: { model: string; endpoints?: string[]; heads: string; prm: string; value: string };
   close(): Promise<void>;
 }
 
@@ -78,6 +127,9 @@ export async function openBackend(flags: BackendFlags): Promise<Backend> {
   if (endpoints.length > 0 && flags.model !== undefined) {
     throw new UsageError("give either --model or --endpoint, not both");
   }
+  for (const [flag, spec] of [["prm", flags.prm], ["value", flags.value]] as const) {
+    if (spec !== undefined) checkSpec(`--${flag}`, spec);
+  }
   let policy: Policy;
   let close = async () => {};
   let model: string;
@@ -90,25 +142,99 @@ export async function openBackend(flags: BackendFlags): Promise<Backend> {
     policy = onnx;
     close = () => onnx.dispose();
   }
-  const scorers = new Map<ScorerKind, Promise<Scorer>>();
-  const headFile = (kind: string) => `${heads}/${kind}.json`;
+  const prm = flags.prm ?? DEFAULT_VERIFIER;
+  const value = flags.value ?? DEFAULT_VERIFIER;
+  const scorers = new Map<string, Promise<Scorer>>();
+  const ctx: ScorerContext = {
+    policy,
+    heads,
+    problems: flags.problems as readonly SyntheticProblem[] | undefined,
+    threads: flags.threads,
+  };
   return {
     policy,
-    scorer(kind) {
-      if (!scorers.has(kind)) {
-        scorers.set(
-          kind,
-          loadPolicyHead(headFile(kind), kind, policy).then((h) =>
-            headScorer(policy, h, `${kind}-head`)
-          ),
-        );
-      }
-      return scorers.get(kind)!;
+    verifier: (kind) => (kind === "prm" ? prm : value),
+    scorer(kind, spec) {
+      const s = spec ?? (kind === "prm" ? prm : value);
+      if (!scorers.has(s)) scorers.set(s, openScorer(s, ctx, kind));
+      return scorers.get(s)!;
     },
     async classifier() {
-      return qsharpClassifier(await loadPolicyHead(headFile("qsharp"), "qsharp", policy));
+      return qsharpClassifier(await loadPolicyHead(`${heads}/qsharp.json`, "qsharp", policy));
     },
-    describe: endpoints.length > 0 ? { model, endpoints, heads } : { model, heads },
+    describe: endpoints.length > 0
+      ? { model, endpoints, heads, prm, value }
+      : { model, heads, prm, value },
     close,
   };
+}
+
+/** What {@linkcode openScorer} builds scorers from. */
+export interface ScorerContext {
+  /** The policy (self-certainty, re-computation and the heads read it). */
+  policy: Policy;
+  /** Folder of the hidden-state heads. */
+  heads: string;
+  /** Problems an oracle may be asked about. */
+  problems?: readonly SyntheticProblem[];
+  /** onnxruntime threads of an ONNX PRM. */
+  threads?: number;
+}
+
+/** Throw a one-line usage error unless `spec` names a verifier, a URL or a folder. */
+function checkSpec(flag: string, spec: string): void {
+  if (/^https?:\/\//.test(spec) || spec.includes("/") || spec.startsWith(".")) return;
+  if (/^oracle(:(0|1|0?\.\d+))?$/.test(spec)) return;
+  const names = VERIFIER_NAMES.filter((n) => n !== "oracle:P");
+  if (([...names, "prm", "value", "twist"] as string[]).includes(spec)) return;
+  throw new UsageError(
+    `${flag}: unknown verifier "${spec}"; give one of ${VERIFIER_NAMES.join(", ")}, ` +
+      "an ONNX PRM folder or a /pooling URL",
+  );
+}
+
+/**
+ * Open the scorer a spec names: `recompute-head` (re-computation features through the trained
+ * head in `models/verifiers/recompute.json`), `recompute` (disagreement counts), `logprob`
+ * (self-certainty), `oracle` / `oracle:P` (the step checker with a share P of verdicts flipped;
+ * synthetic problems only), `prm-head` / `value-head` / `twist-head` (the hidden-state heads;
+ * `prm`, `value`, `twist` are the same), an ONNX PRM folder in the Qwen2.5-Math-PRM contract
+ * (`models/prm`), or the URL of a vLLM-compatible `/pooling` server.
+ *
+ * @example
+ * ```ts
+ * declare const policy: Policy;
+ * const scorer = await openScorer("oracle:0.1", { policy, heads: HEADS_DIR });
+ * scorer.name; // "oracle:0.1"
+ * ```
+ */
+export async function openScorer(
+  spec: string,
+  ctx: ScorerContext,
+  role: ScorerKind = "prm",
+): Promise<Scorer> {
+  const { policy } = ctx;
+  const oracle = /^oracle(?::(.+))?$/.exec(spec);
+  try {
+    if (/^https?:\/\//.test(spec)) return await createPoolingScorer({ endpoints: [spec] });
+    if (oracle) {
+      return oracleScorer({ flip: oracle[1] ? Number(oracle[1]) : 0, problems: ctx.problems });
+    }
+    if (spec === "logprob") return logprobScorer(policy);
+    if (spec === "recompute") return recomputeScorer(policy);
+    if (spec === "recompute-head") {
+      const path = `${VERIFIERS_DIR}/recompute.json`;
+      const head = await loadPolicyHead(path, "prm", policy, { dim: RECOMPUTE_FEATURES.length });
+      return recomputeScorer(policy, { head });
+    }
+    const kind = /^(prm|value|twist)(-head)?$/.exec(spec)?.[1] as ScorerKind | undefined;
+    if (kind) {
+      const head = await loadPolicyHead(`${ctx.heads}/${kind}.json`, kind, policy);
+      return headScorer(policy, head, `${kind}-head`);
+    }
+    return await onnxStepTagPrm(spec, "qwen-prm", { intraOpNumThreads: ctx.threads ?? 1 });
+  } catch (e) {
+    const flag = role === "prm" ? "--prm" : "--value";
+    throw new UsageError(`${flag} ${spec}: ${e instanceof Error ? e.message : e}`);
+  }
 }

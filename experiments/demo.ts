@@ -200,7 +200,9 @@ async function writeDemoPage(
 }
 
 const USAGE = `usage: deno task demo [--limit N] [--budgets N,N] [--seed S]
-  [--model DIR | --endpoint URL ...] [--heads DIR] [--out DIR] [--html FILE]`;
+  [--model DIR | --endpoint URL ...] [--prm V] [--value V] [--heads DIR] [--out DIR] [--html FILE]
+V: a verifier name (recompute-head, recompute, logprob, oracle, oracle:P, prm-head, value-head),
+an ONNX PRM folder or a /pooling URL (default recompute-head)`;
 
 async function main() {
   const { values } = parseCli(Deno.args, {
@@ -210,6 +212,8 @@ async function main() {
     model: { type: "string" },
     endpoint: { type: "string", multiple: true },
     heads: { type: "string" },
+    prm: { type: "string" },
+    value: { type: "string" },
     out: { type: "string" },
     html: { type: "string" },
     help: { type: "boolean", short: "h" },
@@ -228,7 +232,13 @@ async function main() {
     limit,
     budgets,
     seed,
-    backend: { model: values.model, endpoint: values.endpoint, heads: values.heads },
+    backend: {
+      model: values.model,
+      endpoint: values.endpoint,
+      heads: values.heads,
+      prm: values.prm,
+      value: values.value,
+    },
     dir: values.out,
     html: values.html,
     command: `deno task demo ${Deno.args.join(" ")}`.trim(),

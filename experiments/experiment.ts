@@ -39,8 +39,10 @@ export interface Arm {
   method: string;
   /** Method options (flag-able values). */
   options?: Record<string, FlagValue>;
-  /** Which trained head scores for it (none when absent). */
+  /** The role its scorer plays (none when absent); `--prm` / `--value` pick the verifier. */
   scorer?: ScorerKind;
+  /** A verifier for this arm regardless of the flags (the verifier-quality sweep). */
+  verifier?: string;
   /** The paper row(s) this arm stands beside (`PaperNumber.method`). */
   paperMethod?: string;
   /** Nominal budget (samples, particles, beams) for compute curves. */
@@ -150,7 +152,7 @@ export async function runExperiment(
   await guardFingerprint(options.dir, identity);
   const records: RunRecord[][] = [];
   for (const arm of arms) {
-    const scorer = arm.scorer ? await options.backend.scorer(arm.scorer) : undefined;
+    const scorer = arm.scorer ? await options.backend.scorer(arm.scorer, arm.verifier) : undefined;
     const extra: Record<string, unknown> = {};
     if (arm.method === "qsharp") extra.classifier = await options.backend.classifier();
     records.push(
@@ -184,7 +186,7 @@ export async function runExperiment(
     arms: arms.map((arm, i) => ({
       config: arm.config,
       method: arm.method,
-      scorer: arm.scorer ?? "none",
+      scorer: arm.scorer ? fromRoot(arm.verifier ?? options.backend.verifier(arm.scorer)) : "none",
       ...(arm.paperMethod ? { paperMethod: arm.paperMethod } : {}),
       ...(arm.budget ? { budget: arm.budget } : {}),
       ...summarize(records[i], options.seed),

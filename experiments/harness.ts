@@ -8,7 +8,7 @@
 import type { Policy, Problem, Scorer, SearchResult, Trace } from "../lib/core/types.ts";
 import { fork } from "../lib/core/random.ts";
 import { equivalent } from "../lib/grading/mod.ts";
-import { bootstrapCI, passAtK } from "../lib/metrics/mod.ts";
+import { bootstrapCI, pairedBootstrapCI, passAtK } from "../lib/metrics/mod.ts";
 import { methods } from "../lib/search/registry.ts";
 import { splitSteps } from "../lib/search/steps.ts";
 import { appendJsonl, openRecords, progress, readJsonl } from "../lib/runs/mod.ts";
@@ -208,6 +208,8 @@ export interface Summary {
   pass_at_k?: { k: number; value: number };
   /** Majority vote over all candidates (when more than one). */
   maj_at_k?: { k: number; value: number };
+  /** Accuracy minus maj@k on the same candidates, paired over problems (95% bootstrap CI). */
+  vs_maj_at_k?: { mean: number; ci95: [number, number] };
   /** Mean {@linkcode RunRecord.steps} over the records that have it. */
   steps_per_solution?: number;
 }
@@ -254,6 +256,8 @@ export function summarize(records: readonly RunRecord[], seed: number): Summary 
     summary.pass_at_k = { k, value: pass.reduce((a, b) => a + b, 0) / n };
     const maj = records.map((r) => (majorityCorrect(r.candidates.slice(0, k)) ? 1 : 0));
     summary.maj_at_k = { k, value: maj.reduce((a: number, b) => a + b, 0) / n };
+    const d = pairedBootstrapCI(acc, maj, { seed });
+    summary.vs_maj_at_k = { mean: d.mean, ci95: [d.lo, d.hi] };
   }
   return summary;
 }

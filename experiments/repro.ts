@@ -17,7 +17,9 @@ import "./all.ts";
 import { experiments } from "./registry.ts";
 
 const USAGE = `usage: deno task repro NAME [--limit N] [--seed S] [--model DIR | --endpoint URL ...]
-  [--only CONFIG,...] [--out DIR] [--concurrency K (problems at once, default 8)]
+  [--prm V] [--value V] [--only CONFIG,...] [--out DIR] [--concurrency K (default 8)]
+V: a verifier name (recompute-head, recompute, logprob, oracle, oracle:P, prm-head, value-head),
+an ONNX PRM folder or a /pooling URL (default recompute-head)
 experiments: ${Object.keys(experiments).join(", ")}`;
 
 async function main() {
@@ -27,6 +29,8 @@ async function main() {
     model: { type: "string" },
     endpoint: { type: "string", multiple: true },
     heads: { type: "string" },
+    prm: { type: "string" },
+    value: { type: "string" },
     only: { type: "string" },
     out: { type: "string" },
     concurrency: { type: "string" },
@@ -63,6 +67,8 @@ async function main() {
     model: values.model,
     endpoint: values.endpoint,
     heads: values.heads,
+    prm: values.prm,
+    value: values.value,
   });
   try {
     const summary = await runExperiment(exp, {

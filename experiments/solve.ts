@@ -17,7 +17,14 @@ import { parseArgs } from "node:util";
 import { loadDataset } from "../lib/datasets/mod.ts";
 import { methodOptions, methods } from "../lib/search/registry.ts";
 import { numberFlag, parseCli, runMain, UsageError } from "../lib/runs/mod.ts";
-import { fromRoot, openBackend, ROOT, type ScorerKind } from "./backends.ts";
+import {
+  DEFAULT_VERIFIER,
+  fromRoot,
+  openBackend,
+  ROOT,
+  type ScorerKind,
+  VERIFIER_NAMES,
+} from "./backends.ts";
 import { runMethod, summarize } from "./harness.ts";
 
 const COMMON = {
@@ -29,6 +36,8 @@ const COMMON = {
   endpoint: { type: "string", multiple: true },
   heads: { type: "string" },
   scorer: { type: "string" },
+  prm: { type: "string" },
+  value: { type: "string" },
   out: { type: "string" },
   traces: { type: "string" },
   concurrency: { type: "string", default: "8" },
@@ -37,9 +46,12 @@ const COMMON = {
 } as const;
 
 const USAGE = `usage: deno task solve --method NAME [--dataset synthetic|math500|gsm8k] [--limit N]
-  [--seed S] [--model DIR | --endpoint URL ...] [--scorer value|prm|twist|none] [--out FILE]
-  [--traces FILE] [--concurrency K] [method flags]
-methods: ${Object.keys(methods).join(", ")} (sample = sampling)`;
+  [--seed S] [--model DIR | --endpoint URL ...] [--prm V] [--value V] [--scorer V|none]
+  [--out FILE] [--traces FILE] [--concurrency K] [method flags]
+methods: ${Object.keys(methods).join(", ")} (sample = sampling)
+V, a verifier: ${VERIFIER_NAMES.join(", ")}, an ONNX PRM folder (models/prm) or a /pooling URL;
+  --prm serves best-of-N, weighted majority, beam, DVTS and PF, --value SBS, MCTS, rStar and TSMC
+  (default ${DEFAULT_VERIFIER}); --scorer overrides whichever the method uses`;
 
 /** Parse flags in two passes: the method first, then its own options as flags. */
 function parse(args: string[]) {
@@ -99,13 +111,13 @@ async function main() {
     ? undefined
     : numberFlag("limit", values.limit, { integer: true, min: 1 });
   const concurrency = numberFlag("concurrency", values.concurrency, { integer: true, min: 1 });
-  const scorerKind = values.scorer ?? (spec.needsScorer ? "value" : "none");
-  if (!["value", "prm", "twist", "none"].includes(scorerKind)) {
-    throw new UsageError(`--scorer must be value, prm, twist or none, got "${scorerKind}"`);
-  }
-  if (spec.needsScorer && scorerKind === "none") {
+  const role: ScorerKind = spec.role;
+  const roleFlag = role === "prm" ? values.prm : values.value;
+  const explicit = values.scorer ?? roleFlag;
+  if (spec.needsScorer && explicit === "none") {
     throw new UsageError(`--scorer none: method ${method} needs a scorer`);
   }
+  const useScorer = explicit !== "none" && (spec.needsScorer || explicit !== undefined);
   let problems;
   try {
     problems = await loadDataset(values.dataset!, { limit });
@@ -116,18 +128,25 @@ async function main() {
     model: values.model,
     endpoint: values.endpoint,
     heads: values.heads,
+    prm: values.prm,
+    value: values.value,
+    problems,
     threads: numberFlag("threads", values.threads, { integer: true, min: 1 }),
   });
   try {
-    const scorer = scorerKind === "none"
-      ? undefined
-      : await backend.scorer(scorerKind as ScorerKind);
+    const verifier = values.scorer && values.scorer !== "none"
+      ? values.scorer
+      : backend.verifier(role);
+    const scorer = useScorer ? await backend.scorer(role, verifier) : undefined;
     if (method === "qsharp") options.classifier = await backend.classifier();
     const config = configLabel(
       method,
-      scorerKind === "none" ? flags : { ...flags, scorer: scorerKind },
+      useScorer ? { ...flags, scorer: fromRoot(verifier) } : flags,
     );
-    const out = values.out ?? `${ROOT}results/solve/${values.dataset}-${config}.jsonl`;
+    const out = values.out ??
+      `${ROOT}results/solve/${values.dataset}-${
+        config.replace(/[^A-Za-z0-9@=,.:()_+-]+/g, "_")
+      }.jsonl`;
     const started = performance.now();
     const records = await runMethod({
       method,

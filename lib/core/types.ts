@@ -120,6 +120,26 @@ export interface PolicyCapabilities {
   hidden: boolean;
 }
 
+/** A text to read under the policy without generating (teacher forcing). */
+export interface LogprobRequest {
+  /** The problem (its prompt comes first, as for generation). */
+  problem: string;
+  /** Solution text after the prompt. */
+  text: string;
+  /** Only tokens that end after this character offset of `text` are returned (default 0). */
+  from?: number;
+}
+
+/** Per-token log-probabilities of a text under the policy (raw softmax, temperature 1). */
+export interface TextLogprobs {
+  /** For each returned token, the offset in `text` where its characters end. */
+  ends: number[];
+  /** log p(token | everything before it). */
+  logprobs: number[];
+  /** Whether the token is the policy's most likely next token there (greedy would write it). */
+  greedy: boolean[];
+}
+
 /**
  * The interface every search algorithm sees a language model through.
  *
@@ -142,6 +162,11 @@ export interface Policy {
   extend(states: readonly SeqState[], options?: ExtendOptions): Promise<Continuation[][]>;
   /** Final hidden state at the last position of each state (value heads), where supported. */
   hidden?(states: readonly SeqState[]): Promise<Float32Array[]>;
+  /**
+   * Read texts under the model without generating: each token's log-probability and whether it
+   * is the greedy choice (self-certainty, verification by re-computation), where supported.
+   */
+  logprobs?(requests: readonly LogprobRequest[]): Promise<TextLogprobs[]>;
   /** Tell the backend these states will not be extended again (frees caches). */
   release?(states: readonly SeqState[]): void;
 }

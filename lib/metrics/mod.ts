@@ -22,6 +22,8 @@ export { bestOfN, majorityVote, type Vote, weightedVote } from "./vote.ts";
 export * from "./at_k.ts";
 export * from "./same.ts";
 export * from "./bootstrap.ts";
+export * from "./auc.ts";
+export * from "./verifier.ts";
 export * from "./wilson.ts";
 export * from "./table.ts";
 export * from "./curve.ts";

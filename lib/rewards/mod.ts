@@ -23,3 +23,6 @@ export * from "./qsharp_classifier.ts";
 export * from "./head.ts";
 export * from "./head_file.ts";
 export * from "./policy_heads.ts";
+export * from "./logprob.ts";
+export * from "./recompute.ts";
+export * from "./oracle.ts";

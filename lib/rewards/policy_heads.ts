@@ -32,14 +32,16 @@ export async function fileSha256(path: string): Promise<string> {
 }
 
 /**
- * Load `path` as a `kind` head for `policy`; checks hidden size and model hash where known.
+ * Load `path` as a `kind` head for `policy`; checks the input size (the hidden size, or `dim`
+ * for heads on other features of the policy) and the model hash where known.
  */
 export async function loadPolicyHead(
   path: string,
   kind: HeadKind,
   policy: Policy & OnnxFacts,
+  options: { dim?: number } = {},
 ): Promise<Head> {
-  const dim = policy.runner?.shape.hiddenSize;
+  const dim = options.dim ?? policy.runner?.shape.hiddenSize;
   const head = await loadHead(path, { kind, dim });
   const want = head.card.featureModel.sha256;
   if (policy.runner && want) {

@@ -47,7 +47,15 @@ export interface MethodSpec {
   describe: string;
   /** Whether it needs a scorer. */
   needsScorer: boolean;
+  /**
+   * The role its scorer plays, when it takes one: step rewards (`prm`: best-of-N, weighted
+   * majority, beam, DVTS, PF), state values (`value`: SBS, MCTS, rStar) or twists (`twist`: TSMC).
+   */
+  role: ScorerRole;
 }
+
+/** What a method uses its scorer for (CLIs pick the verifier by role: `--prm`, `--value`). */
+export type ScorerRole = "prm" | "value" | "twist";
 
 /**
  * Wrap a typed method into a {@linkcode MethodSpec}.
@@ -62,12 +70,14 @@ export function entry<O>(
   defaults: Readonly<Record<string, FlagValue>>,
   describe: string,
   needsScorer: boolean,
+  role: ScorerRole = "prm",
 ): MethodSpec {
   return {
     run: (p, policy, s, o = {}) => run(p, policy, s, o as O),
     defaults,
     describe,
     needsScorer,
+    role,
   };
 }
 
@@ -104,24 +114,28 @@ export const methods: Record<string, MethodSpec> = {
     TSMC_DEFAULTS,
     "twisted SMC, step level, ordered stratified resampling in groups of M (§4.2)",
     true,
+    "twist",
   ),
   sbs: entry(
     sbs,
     SBS_DEFAULTS,
     "AlphaMath step-level beam search SBS(B1, B2) with a value model (§5.3)",
     false,
+    "value",
   ),
   mcts: entry(
     mcts,
     MCTS_DEFAULTS,
     "AlphaMath MCTS (PUCT with step priors, value backups) + offline q_value decision (§5.4, §5.5)",
     true,
+    "value",
   ),
   rstar_mcts: entry(
     rstarMcts,
     RSTAR_DEFAULTS,
     "rStar-Math MCTS: UCT c=2, rollouts to terminal, PPM scores (§6.2, §6.3)",
     true,
+    "value",
   ),
   qsharp: entry(
     qsharp,

@@ -21,8 +21,10 @@ import {
 } from "./batcher.ts";
 import { createReplicas, type ReplicaSet } from "./replicas.ts";
 import { type ChatPrompter, createChatPrompter } from "./chat.ts";
-import { errorResponse, httpError } from "./errors.ts";
+import { httpError } from "./errors.ts";
+import { type Route, routeHandler } from "./routes.ts";
 import { poolWithHead } from "./pooling.ts";
+import { createRewardApp, isRewardModelFolder } from "./reward_app.ts";
 import {
   type CompletionBody,
   parseChatBody,
@@ -82,8 +84,8 @@ export interface ModelServer {
   readonly url: string;
   /** The bound port. */
   readonly port: number;
-  /** The app behind it. */
-  readonly app: ModelApp;
+  /** The app behind it: a text model's, or a process reward model's (`reward_app.ts`). */
+  readonly app: Pick<ModelApp, "name" | "handler" | "close">;
   /** Stop accepting, finish in-flight requests, release the engine. */
   shutdown(): Promise<void>;
   /** Resolves once the server has shut down. */
@@ -288,7 +290,7 @@ export async function createModelApp(options: ModelAppOptions): Promise<ModelApp
     });
   };
 
-  const routes: Record<string, { method: string; run: (body: unknown) => Promise<Response> }> = {
+  const routes: Record<string, Route> = {
     "/health": { method: "GET", run: () => Promise.resolve(json({ status: "ok" })) },
     "/stats": {
       method: "GET",
@@ -316,32 +318,7 @@ export async function createModelApp(options: ModelAppOptions): Promise<ModelApp
     "/v1/pooling": { method: "POST", run: pooling },
   };
 
-  const handler = async (req: Request): Promise<Response> => {
-    try {
-      const path = new URL(req.url).pathname.replace(/\/+$/, "") || "/";
-      const route = routes[path];
-      if (!route) throw httpError(404, `no route ${req.method} ${path}`);
-      if (req.method !== route.method) {
-        throw httpError(405, `${path} takes ${route.method}, not ${req.method}`);
-      }
-      let body: unknown = undefined;
-      if (route.method === "POST") {
-        const text = await req.text();
-        try {
-          body = JSON.parse(text);
-        } catch {
-          throw httpError(400, "request body is not valid JSON");
-        }
-      }
-      return await route.run(body);
-    } catch (e) {
-      const res = errorResponse(e);
-      if (res.status >= 500) {
-        console.error(`serve: ${req.method} ${req.url}: ${(e as Error).stack ?? e}`);
-      }
-      return res;
-    }
-  };
+  const handler = routeHandler(routes);
 
   return {
     name,
@@ -356,7 +333,8 @@ export async function createModelApp(options: ModelAppOptions): Promise<ModelApp
 }
 
 /**
- * Load the model and listen. Use port 0 for a free port (read it from the result).
+ * Load the model and listen. Use port 0 for a free port (read it from the result). A process
+ * reward model folder (`models/prm`) is served on `/pooling` only (`reward_app.ts`).
  *
  * @example
  * ```ts
@@ -367,7 +345,9 @@ export async function createModelApp(options: ModelAppOptions): Promise<ModelApp
  * ```
  */
 export async function startModelServer(options: ModelServerOptions): Promise<ModelServer> {
-  const app = await createModelApp(options);
+  const app = await isRewardModelFolder(options.model)
+    ? await createRewardApp(options)
+    : await createModelApp(options);
   const hostname = options.host ?? "127.0.0.1";
   let resolveAddr: (port: number) => void;
   const bound = new Promise<number>((r) => (resolveAddr = r));

@@ -21,7 +21,7 @@
  *
  * @module
  */
-import { auc, withinGroupAuc } from "./stats.ts";
+import { auc, withinGroupAuc } from "../metrics/auc.ts";
 import {
   type FeatureModel,
   type Head,

@@ -7,9 +7,11 @@
 import type {
   Continuation,
   ExtendOptions,
+  LogprobRequest,
   Policy,
   PolicyCapabilities,
   SeqState,
+  TextLogprobs,
 } from "../../core/types.ts";
 import { createDetokenizer } from "./tokenizer.ts";
 import type { CacheNode, CacheStats } from "./kv_cache.ts";
@@ -62,6 +64,8 @@ export interface OnnxPolicy extends Policy {
   ): Promise<Float32Array[][]>;
   /** Raw next-token logits after each state (vocabulary-sized). */
   nextTokenLogits(states: readonly SeqState[]): Promise<Float32Array[]>;
+  /** Teacher-forced token log-probabilities and greedy flags (only the tokens after `from`). */
+  logprobs(requests: readonly LogprobRequest[]): Promise<TextLogprobs[]>;
   /** Logits at chosen absolute positions of token sequences (parity checks, PRM-as-LM scoring). */
   logitsAt(
     requests: readonly { ids: readonly number[]; positions: readonly number[] }[],
@@ -103,6 +107,21 @@ interface Handle {
 
 function check(ok: boolean, message: string): void {
   if (!ok) throw new RangeError(`onnx policy: ${message}`);
+}
+
+/** log-softmax of `token` in a logits row, and whether it is the argmax (first on ties). */
+function readToken(row: Float32Array, token: number): { logprob: number; greedy: boolean } {
+  let max = -Infinity;
+  let arg = 0;
+  for (let v = 0; v < row.length; v++) {
+    if (row[v] > max) {
+      max = row[v];
+      arg = v;
+    }
+  }
+  let sum = 0;
+  for (let v = 0; v < row.length; v++) sum += Math.exp(row[v] - max);
+  return { logprob: row[token] - max - Math.log(sum), greedy: arg === token };
 }
 
 /**
@@ -354,6 +373,37 @@ export async function createOnnxPolicy(
       return atPositions(mapped, "hidden");
     },
     hiddenAtTokens: (requests) => atPositions(requests, "hidden"),
+    async logprobs(requests) {
+      const toks = requests.map((r) => tokenize(r.problem, r.text));
+      // first returned token: the first whose characters end after `from`
+      const firsts = requests.map((r, i) => {
+        const from = r.from ?? 0;
+        const k = toks[i].ends.findIndex((e) => e > from);
+        return k < 0 ? toks[i].ends.length : k;
+      });
+      const rows = await atPositions(
+        toks.map((t, i) => ({
+          ids: t.ids,
+          positions: Array.from(
+            { length: t.ends.length - firsts[i] },
+            (_, j) => t.promptLength + firsts[i] + j - 1,
+          ),
+        })),
+        "logits",
+      );
+      return rows.map((logits, i) => {
+        const t = toks[i];
+        const out: TextLogprobs = { ends: [], logprobs: [], greedy: [] };
+        logits.forEach((row, j) => {
+          const k = firsts[i] + j;
+          const r = readToken(row, t.ids[t.promptLength + k]);
+          out.ends.push(t.ends[k] < 0 ? requests[i].text.length : t.ends[k]);
+          out.logprobs.push(r.logprob);
+          out.greedy.push(r.greedy);
+        });
+        return out;
+      });
+    },
     logitsAt: (requests) => atPositions(requests, "logits"),
     prefill: (states) =>
       serial(() =>
