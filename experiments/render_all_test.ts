@@ -29,11 +29,14 @@ if (!ready) {
   );
 }
 
-/** The paper notebooks: every notebook but the datasets overview. */
+/** Notebooks that reproduce no paper table (checked for their own contents). */
+const OTHER = ["datasets", "verifiers"];
+
+/** The paper notebooks: every notebook but the datasets overview and the verifiers page. */
 async function paperNotebooks(): Promise<string[]> {
   const names: string[] = [];
   for await (const e of Deno.readDir(repoPath("notebooks"))) {
-    if (e.name.endsWith(".ipynb") && e.name !== "datasets.ipynb") {
+    if (e.name.endsWith(".ipynb") && !OTHER.includes(e.name.replace(/\.ipynb$/, ""))) {
       names.push(e.name.replace(/\.ipynb$/, ""));
     }
   }
@@ -48,8 +51,10 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
-    const names = await paperNotebooks();
-    assert.ok(names.length >= 6, `expected the paper notebooks, found ${names.join(", ")}`);
+    const papers = await paperNotebooks();
+    assert.ok(papers.length >= 6, `expected the paper notebooks, found ${papers.join(", ")}`);
+    // the verifiers page reads the committed results/verifiers run (no fresh run to make)
+    const names = [...papers, "verifiers"].sort();
     const outDir = await Deno.makeTempDir({ prefix: "render_all_" });
     try {
       const results = await renderNotebooks({
@@ -86,6 +91,15 @@ Deno.test({
           });
           await page.goto(`file://${join(outDir, `${name}.html`)}`);
           const text = await page.locator("body").innerText();
+          if (name === "verifiers") {
+            for (const fact of ["final AUC", "recompute-head", "oracle", "maj@16", "seed"]) {
+              assert.ok(text.includes(fact), `verifiers: the page shows ${fact}`);
+            }
+            await page.locator(".repro-plot .main-svg").first().waitFor({ timeout: 30_000 });
+            assert.deepEqual(errors, [], `${name}: no script errors`);
+            await page.close();
+            continue;
+          }
           // paper vs ours, side by side, with the provenance of ours
           const headers = await page.locator("table.repro-table th").allInnerTexts();
           assert.ok(headers.includes("paper"), `${name}: a paper column (${headers.join("|")})`);

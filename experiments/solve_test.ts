@@ -58,3 +58,31 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "solve CLI: --prm picks the verifier (a name or a model folder); a bad one is one line",
+  sanitizeResources: false,
+  fn: async () => {
+    const dir = await Deno.makeTempDir();
+    try {
+      const base = ["--method", "best_of_n", "--n", "2", "--limit", "2", "--dataset", "synthetic"];
+      for (const prm of ["oracle", "logprob", "models/prm"]) {
+        const r = await run([...base, "--prm", prm, "--out", `${dir}/${prm.replace("/", "_")}`]);
+        assert.equal(r.code, 0, r.stderr);
+        const line = JSON.parse(r.stdout.trim().split("\n").at(-1)!);
+        assert.match(line.config, new RegExp(`scorer=${prm}`));
+        assert.ok("vs_maj_at_k" in line, "paired difference to maj@k");
+      }
+      const bad = await run([...base, "--prm", "nosuch", "--out", `${dir}/bad`]);
+      assert.notEqual(bad.code, 0);
+      assert.match(bad.stderr.trim(), /--prm: unknown verifier "nosuch"/);
+      assert.equal(bad.stderr.trim().split("\n").length, 1, bad.stderr);
+      const missing = await run([...base, "--prm", "models/none", "--out", `${dir}/m`]);
+      assert.notEqual(missing.code, 0);
+      assert.match(missing.stderr.trim(), /--prm models\/none/);
+      assert.equal(missing.stderr.trim().split("\n").length, 1, missing.stderr);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});

@@ -5,29 +5,31 @@
  * at what verifier quality each method starts to beat majority voting, which is what the papers'
  * claims are statements about. `deno task repro verifier_sweep`.
  *
- * Weighted majority is not a separate arm: it is read off the best-of-N arm's candidates (the
- * same samples with the same scores), as `weightedFromBestOfN` does.
+ * Best-of-N and weighted majority are not arms here: `deno task verifiers` scores the very samples
+ * `solve --method best_of_n --n 16` draws with every verifier (`results/verifiers`), and the
+ * notebook puts those rows beside these. Arms run method by method, each with every verifier,
+ * so a partial run already gives whole curves.
  *
  * @example
  * ```ts
  * import { verifierSweep } from "./verifier_sweep.ts";
- * verifierSweep.arms.length; // 2 + 7 methods × 5 verifiers
+ * verifierSweep.arms.length; // greedy, maj@16, then 6 methods × 5 verifiers
  * ```
  *
  * @module
  */
-import { graderSame, pairedBootstrapCI, weightedVote } from "../lib/metrics/mod.ts";
+import { pairedBootstrapCI } from "../lib/metrics/mod.ts";
 import { readJsonlStrict } from "../lib/runs/mod.ts";
 import type { Arm, Experiment } from "./experiment.ts";
-import { type RunRecord, summarize } from "./harness.ts";
+import type { RunRecord } from "./harness.ts";
 import { register } from "./registry.ts";
 import { budgetArms, GREEDY_ARM } from "./search_and_learn.ts";
 
-/** The verifiers of the sweep, in the order they run. */
-export const SWEEP_VERIFIERS = ["recompute-head", "oracle", "logprob", "oracle:0.1", "oracle:0.2"];
+/** The verifiers of the sweep, from the best measured to the noisiest checker. */
+export const SWEEP_VERIFIERS = ["recompute-head", "oracle", "oracle:0.1", "logprob", "oracle:0.2"];
 
-/** The guided methods of the sweep (search-and-learn's N = 16 arms; wmaj comes from bon). */
-export const SWEEP_METHODS = ["bon", "beam", "dvts", "pf", "tsmc", "sbs", "mcts"];
+/** The tree and particle methods of the sweep (search-and-learn's N = 16 arms), in run order. */
+export const SWEEP_METHODS = ["pf", "tsmc", "beam", "sbs", "mcts", "dvts"];
 
 /** The sweep's budget. */
 export const SWEEP_N = 16;
@@ -35,39 +37,13 @@ export const SWEEP_N = 16;
 const arms: Arm[] = [
   GREEDY_ARM,
   ...budgetArms(SWEEP_N, ["maj"]),
-  ...SWEEP_VERIFIERS.flatMap((v) =>
-    budgetArms(SWEEP_N, SWEEP_METHODS).map((a): Arm => ({
-      ...a,
-      config: `${a.config}/${v}`,
-      verifier: v,
-    }))
+  ...SWEEP_METHODS.flatMap((m) =>
+    SWEEP_VERIFIERS.map((v): Arm => {
+      const a = budgetArms(SWEEP_N, [m])[0];
+      return { ...a, config: `${a.config}/${v}`, verifier: v };
+    })
   ),
 ];
-
-/**
- * Weighted-majority records of the best-of-N arms: the same candidates, the class with the
- * largest summed score wins (first class on ties).
- *
- * @example
- * ```ts
- * declare const records: RunRecord[];
- * const wmaj = weightedFromBestOfN(records); // configs "wmaj@16/<verifier>"
- * ```
- */
-export function weightedFromBestOfN(records: readonly RunRecord[]): RunRecord[] {
-  return records.filter((r) => r.config.startsWith(`bon@${SWEEP_N}/`)).map((r) => {
-    const answers = r.candidates.map((c) => c.answer);
-    const vote = weightedVote(answers, r.candidates.map((c) => c.score ?? 0), graderSame);
-    const pick = vote ? r.candidates[vote.index] : null;
-    return {
-      ...r,
-      config: r.config.replace(/^bon@/, "wmaj@"),
-      method: "sampling",
-      answer: pick?.answer ?? null,
-      correct: pick?.correct ?? false,
-    };
-  });
-}
 
 /**
  * Each arm minus maj@16 on the problems both finished, paired over problems (95% bootstrap CI).
@@ -113,8 +89,8 @@ export const verifierSweep: Experiment = {
     "(`oracle:0.1`, `oracle:0.2`), self-certainty $\\exp(\\tfrac1T\\sum_t \\log \\pi(y_t))$ " +
     "(`logprob`) and re-computation (`recompute-head`: the policy re-derives each step's claim " +
     "in context, in a fresh drill and inverted, and a trained logistic head combines the checks). " +
-    "Weighted majority is read off the best-of-N arm's candidates. Each arm is compared with " +
-    "maj@16 on the same problems by a paired bootstrap.",
+    "Best-of-N and weighted majority with each verifier come from `deno task verifiers` (the " +
+    "same samples). Each arm is compared with maj@16 on the same problems by a paired bootstrap.",
   paperNumbers: [],
   arms,
   async extra(ctx) {
@@ -122,19 +98,7 @@ export const verifierSweep: Experiment = {
       () => [] as RunRecord[],
     );
     const ids = new Set(ctx.problems.map((p) => p.id));
-    const mine = records.filter((r) => ids.has(r.id));
-    const weighted = weightedFromBestOfN(mine);
-    const configs = [...new Set(weighted.map((r) => r.config))];
-    return {
-      weighted: configs.map((config) => ({
-        config,
-        method: "sampling",
-        scorer: config.split("/").slice(1).join("/"),
-        budget: SWEEP_N,
-        ...summarize(weighted.filter((r) => r.config === config), ctx.seed),
-      })),
-      vsMajority: pairedVsMajority([...mine, ...weighted], ctx.seed),
-    };
+    return { vsMajority: pairedVsMajority(records.filter((r) => ids.has(r.id)), ctx.seed) };
   },
 };
 

@@ -58,7 +58,7 @@ interface ScoreRecord {
 }
 
 /** A file name for a spec. */
-const slug = (spec: string) => fromRoot(spec).replace(/[^A-Za-z0-9.:-]+/g, "_");
+const slug = (spec: string) => fromRoot(spec).replace(/[^A-Za-z0-9.-]+/g, "_");
 
 /** Files a spec depends on, hashed: a changed verifier must not resume old scores. */
 async function verifierIdentity(spec: string, heads: string): Promise<Record<string, string>> {

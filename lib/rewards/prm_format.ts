@@ -99,12 +99,26 @@ export function qwenPrmMessages(
   question: string,
   steps: readonly string[],
   system: string = QWEN_PRM_SYSTEM,
+  split: (steps: readonly string[]) => string[] = stepTexts,
 ): ChatMessage[] {
   return [
     { role: "system", content: system },
     { role: "user", content: question },
-    { role: "assistant", content: stepTexts(steps).join(QWEN_PRM_TAG) + QWEN_PRM_TAG },
+    { role: "assistant", content: split(steps).join(QWEN_PRM_TAG) + QWEN_PRM_TAG },
   ];
+}
+
+/**
+ * One text per given step, without its trailing `"\n\n"`: what a scorer that owes one score
+ * per step sends (a step holding `"\n\n"` inside stays one step, unlike {@linkcode stepTexts}).
+ *
+ * @example
+ * ```ts
+ * ownStepTexts(["a\n\nb\n\n", "c"]); // ["a\n\nb", "c"]
+ * ```
+ */
+export function ownStepTexts(steps: readonly string[]): string[] {
+  return steps.map((s) => (s.endsWith("\n\n") ? s.slice(0, -2) : s));
 }
 
 /**
@@ -116,8 +130,12 @@ export function qwenPrmMessages(
  * rlhflowMessages("Q?", ["a\n\n", "b"]).map((m) => m.content); // ["Q? a", "+", "b", "+"]
  * ```
  */
-export function rlhflowMessages(question: string, steps: readonly string[]): ChatMessage[] {
-  return stepTexts(steps).flatMap((s, k): ChatMessage[] => [
+export function rlhflowMessages(
+  question: string,
+  steps: readonly string[],
+  split: (steps: readonly string[]) => string[] = stepTexts,
+): ChatMessage[] {
+  return split(steps).flatMap((s, k): ChatMessage[] => [
     { role: "user", content: k === 0 ? `${question} ${s}` : s },
     { role: "assistant", content: "+" },
   ]);
@@ -189,13 +207,20 @@ export function prmInputText(
   format: PrmFormat,
   question: string,
   steps: readonly string[],
-  options: { systemPrompt?: string; template?: string; bos_token?: string; eos_token?: string } =
-    {},
+  options: {
+    systemPrompt?: string;
+    template?: string;
+    bos_token?: string;
+    eos_token?: string;
+    /** One tag per given step ({@linkcode ownStepTexts}) instead of sal's re-split. */
+    stepwise?: boolean;
+  } = {},
 ): string {
   if (format === "math-shepherd") return mathShepherdInput(question, steps, options.systemPrompt);
+  const split = options.stepwise ? ownStepTexts : stepTexts;
   const messages = format === "qwen-prm"
-    ? qwenPrmMessages(question, steps, options.systemPrompt)
-    : rlhflowMessages(question, steps);
+    ? qwenPrmMessages(question, steps, options.systemPrompt, split)
+    : rlhflowMessages(question, steps, split);
   if (options.template) return renderChat(options.template, messages, options);
   return format === "qwen-prm" ? chatMlText(messages) : llama3Text(messages);
 }

@@ -16,13 +16,7 @@ import * as ort from "onnxruntime-node";
 import type { Scorer, ScoreRequest } from "../core/types.ts";
 import { loadModelFolder } from "../models/onnx/folder.ts";
 import { createTextCodec } from "../models/onnx/tokenizer.ts";
-import {
-  MATH_SHEPHERD_TAG,
-  type PrmFormat,
-  prmInputText,
-  QWEN_PRM_TAG,
-  stepTexts,
-} from "./prm_format.ts";
+import { MATH_SHEPHERD_TAG, type PrmFormat, prmInputText, QWEN_PRM_TAG } from "./prm_format.ts";
 import { type StepTagIds, stepTagScores } from "./step_tag_scores.ts";
 
 /** Logits of one token sequence: `[ids.length, width]` row-major. */
@@ -65,15 +59,15 @@ export function stepTagPrmScorer(o: StepTagPrmOptions): Scorer {
     const text = prmInputText(o.format, r.problem, r.steps, {
       systemPrompt: o.systemPrompt,
       template: o.template,
+      stepwise: true,
       ...o.specials,
     });
     const ids = o.encode(text);
     const { logits, width } = await o.forward(ids);
     const scores = stepTagScores(ids, logits, width, { ...o.ids, format: o.format });
-    const expected = o.format === "math-shepherd" ? r.steps.length : stepTexts(r.steps).length;
-    if (scores.length !== r.steps.length || expected !== r.steps.length) {
+    if (scores.length !== r.steps.length) {
       throw new Error(
-        `${o.name}: ${scores.length} step tags for ${r.steps.length} steps (a step must not contain "\\n\\n" inside)`,
+        `${o.name}: ${scores.length} step tags for ${r.steps.length} steps (each step must map to one tag)`,
       );
     }
     return scores;
@@ -111,7 +105,9 @@ export async function onnxLogitsForward(
   try {
     session = await ort.InferenceSession.create(folder.modelPath, {
       executionProviders: ["cpu"],
-      intraOpNumThreads: options.intraOpNumThreads,
+      ...(options.intraOpNumThreads === undefined
+        ? {}
+        : { intraOpNumThreads: options.intraOpNumThreads }),
     });
   } catch (e) {
     throw new Error(

@@ -93,14 +93,17 @@ def load_policy(folder):
     missing, unexpected = model.load_state_dict(named, strict=False)
     assert not unexpected and not [m for m in missing if "inv_freq" not in m], (missing, unexpected)
     model.eval()
+    # parity.json: logits after the prompt, then after each of the first greedy tokens
     parity = json.load(open(os.path.join(folder, "parity.json")))
     case = parity["cases"][0]
+    want = torch.tensor(case["logits"])
+    prompt = case["input_ids"][0]
+    greedy = [g[0] for g in case["greedy_ids"]][: want.shape[0] - 1]
+    ids = torch.tensor([prompt + greedy])
     with torch.no_grad():
-        ids = torch.tensor(case["input_ids"])
-        logits, _, _ = model(ids, torch.tensor(case["attention_mask"]),
-                             torch.tensor(case["position_ids"]))
-    want = torch.tensor(case["logits"]).reshape(logits.shape[0], -1, logits.shape[-1])
-    err = (logits[:, -want.shape[1]:] - want).abs().max().item()
+        logits, _, _ = model(ids)
+    got = logits[0, len(prompt) - 1:len(prompt) - 1 + want.shape[0]]
+    err = (got - want).abs().max().item()
     assert err < 1e-3, f"policy weights do not reproduce parity.json (max |diff| {err})"
     return model, cfg
 
@@ -205,7 +208,7 @@ class PRM(nn.Module):
         z = ((f - self.mean) / self.std) @ self.w + self.b  # per-step logit
         step_logp = F.logsigmoid(z) * is_tag.float()
         cum = torch.cumsum(step_logp, 1)  # log P(no wrong step so far)
-        no = torch.log(torch.clamp(-torch.expm1(cum), min=1e-7))
+        no = torch.log(torch.clamp(1 - torch.exp(cum), min=1e-7))
         return torch.stack([no, cum], -1)
 
 
