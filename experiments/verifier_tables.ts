@@ -3,10 +3,10 @@
  * verifier on one fixed set of candidates (`results/verifiers/summary.json`) and the sweep of
  * search methods against verifier quality (`results/verifier_sweep/summary.json`, with best-of-N
  * and weighted majority from the verifiers run). Used by `notebooks/verifiers.ipynb`; as a CLI it
- * prints both as Markdown for the README:
+ * prints both as Markdown, and with `--readme` writes them into the README between their markers:
  *
  * ```sh
- * deno run -A experiments/verifier_tables.ts
+ * deno run -A experiments/verifier_tables.ts [--readme]
  * ```
  *
  * @module
@@ -14,8 +14,11 @@
 import type { Interval } from "../lib/metrics/mod.ts";
 import { ROOT } from "./backends.ts";
 import type { ExperimentSummary } from "./experiment.ts";
+import type { RunRecord } from "./harness.ts";
+import { pairedVsMajority } from "./verifier_sweep.ts";
+import { readJsonlStrict } from "../lib/runs/mod.ts";
 import type { VerifierRow } from "./verifiers.ts";
-import { SWEEP_METHODS, SWEEP_VERIFIERS } from "./verifier_sweep.ts";
+import { SWEEP_METHODS, SWEEP_N, SWEEP_VERIFIERS } from "./verifier_sweep.ts";
 
 /** `results/verifiers/summary.json`. */
 export interface VerifiersSummary {
@@ -45,6 +48,46 @@ const diff = (d: { mean: number; lo: number; hi: number }) =>
   `${signed(d.mean)} [${signed(d.lo)}, ${signed(d.hi)}]`;
 const ci = (i: Interval) => `${pct(i.mean)} [${pct(i.lo)}, ${pct(i.hi)}]`;
 
+/** What the sweep tables need from a run: accuracy and paired difference per config. */
+export interface SweepState {
+  /** Accuracy per config. */
+  accuracy: Record<string, { n: number; mean: number }>;
+  /** Paired difference to maj@16 per config. */
+  vsMajority: Record<string, { n: number; mean: number; lo: number; hi: number }>;
+  /** The run's command and finish time, when its summary was written. */
+  command?: string;
+}
+
+/**
+ * The sweep's state from its records (so a run still going shows what it has done).
+ *
+ * @example
+ * ```ts
+ * const state = await sweepState("results/verifier_sweep", 0);
+ * ```
+ */
+export async function sweepState(dir: string, seed: number): Promise<SweepState | null> {
+  let records: RunRecord[];
+  try {
+    records = await readJsonlStrict<RunRecord>(`${dir}/records.jsonl`);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw e;
+  }
+  const accuracy: SweepState["accuracy"] = {};
+  for (const r of records) {
+    const a = accuracy[r.config] ??= { n: 0, mean: 0 };
+    a.mean = (a.mean * a.n + (r.correct ? 1 : 0)) / (a.n + 1);
+    a.n++;
+  }
+  const summary = await readJson<ExperimentSummary>(`${dir}/summary.json`);
+  return {
+    accuracy,
+    vsMajority: pairedVsMajority(records, seed),
+    ...(summary ? { command: `${summary.command} (finished ${summary.finished})` } : {}),
+  };
+}
+
 /** One row per verifier, best final AUC first. */
 export function verifierRows(s: VerifiersSummary): Record<string, string>[] {
   return [...s.verifiers].sort((a, b) => b.finalAuc - a.finalAuc).map((v) => ({
@@ -72,23 +115,19 @@ const FAMILY: Record<string, string> = {
 
 /**
  * The sweep: one row per method, one column per verifier; each cell is accuracy and the paired
- * difference to maj@16 (with the problems it ran on when fewer than all).
+ * difference to maj@16 (with the problems it ran on when fewer than the verifiers run's).
  */
 export function sweepRows(
   verifiers: VerifiersSummary | null,
-  sweep: ExperimentSummary | null,
+  sweep: SweepState | null,
 ): Record<string, string>[] {
-  const vs = (sweep?.extra?.vsMajority ?? {}) as Record<
-    string,
-    { n: number; mean: number; lo: number; hi: number }
-  >;
-  const full = sweep?.limit ?? verifiers?.limit ?? 0;
+  const full = verifiers?.limit ?? 0;
   const cell = (acc: number, d: { n: number; mean: number; lo: number; hi: number }) =>
     `${pct(acc)} (${diff(d)})${d.n < full ? `, ${d.n} problems` : ""}`;
   const rows: Record<string, string>[] = [];
   const byVerifier = new Map(verifiers?.verifiers.map((v) => [v.verifier, v]) ?? []);
   for (const family of ["bon", "wmaj", ...SWEEP_METHODS]) {
-    const row: Record<string, string> = { method: `${FAMILY[family]} @16` };
+    const row: Record<string, string> = { method: `${FAMILY[family]} @${SWEEP_N}` };
     for (const v of SWEEP_VERIFIERS) {
       if (family === "bon" || family === "wmaj") {
         const r = byVerifier.get(v);
@@ -99,42 +138,34 @@ export function sweepRows(
           : cell(r.weightedMajority.mean, { n: r.problems, ...r.weightedVsMajority });
         continue;
       }
-      const config = `${family}@16/${v}`;
-      const arm = sweep?.arms.find((a) => a.config === config);
-      row[v] = arm && vs[config] ? cell(arm.accuracy, vs[config]) : "—";
+      const config = `${family}@${SWEEP_N}/${v}`;
+      const acc = sweep?.accuracy[config];
+      const d = sweep?.vsMajority[config];
+      row[v] = acc && d ? cell(acc.mean, d) : "—";
     }
     rows.push(row);
   }
   return rows;
 }
 
-/** Baselines of the sweep: greedy and maj@16 (from the sweep run, else the verifiers run). */
+/** Baselines of the sweep: greedy and maj@16 with the problems they ran on. */
 export function baselineRows(
   verifiers: VerifiersSummary | null,
-  sweep: ExperimentSummary | null,
+  sweep: SweepState | null,
 ): Record<string, string>[] {
-  const arm = (c: string) => sweep?.arms.find((a) => a.config === c);
-  const maj = arm("maj@16");
-  const v0 = verifiers?.verifiers[0];
+  const row = (method: string, config: string) => {
+    const a = sweep?.accuracy[config];
+    return { method, accuracy: a ? `${pct(a.mean)} (${a.n} problems)` : "—" };
+  };
   return [
-    {
-      method: "greedy",
-      accuracy: arm("greedy")
-        ? ci({
-          mean: arm("greedy")!.accuracy,
-          lo: arm("greedy")!.ci95[0],
-          hi: arm("greedy")!.ci95[1],
-        })
-        : "—",
-    },
-    {
-      method: "maj@16",
-      accuracy: maj
-        ? ci({ mean: maj.accuracy, lo: maj.ci95[0], hi: maj.ci95[1] })
-        : v0
-        ? ci(v0.majority)
-        : "—",
-    },
+    row("greedy", "greedy"),
+    row(`maj@${SWEEP_N}`, `maj@${SWEEP_N}`),
+    ...(verifiers
+      ? [{
+        method: `maj@${SWEEP_N} (verifiers run)`,
+        accuracy: `${ci(verifiers.verifiers[0].majority)} (${verifiers.limit} problems)`,
+      }]
+      : []),
   ];
 }
 
@@ -147,17 +178,36 @@ export function markdown(rows: Record<string, string>[]): string {
     .join("\n");
 }
 
+/** Replace the text between `<!-- name: ... -->` and `<!-- /name -->` in `text`. */
+export function replaceSection(text: string, name: string, body: string): string {
+  const start = text.search(new RegExp(`<!-- ${name}[: ][^>]*-->`));
+  const end = text.indexOf(`<!-- /${name} -->`);
+  if (start < 0 || end < start) throw new Error(`README: no <!-- ${name} --> section`);
+  const open = text.indexOf("-->", start) + 3;
+  return text.slice(0, open) + `\n\n${body.trim()}\n\n` + text.slice(end);
+}
+
 if (import.meta.main) {
   const verifiers = await readJson<VerifiersSummary>(`${ROOT}results/verifiers/summary.json`);
-  const sweep = await readJson<ExperimentSummary>(`${ROOT}results/verifier_sweep/summary.json`);
-  if (verifiers) {
-    console.log(
-      `Verifiers (${verifiers.command}; ${verifiers.model}, ${verifiers.limit} problems, ` +
-        `${verifiers.n} samples at T = ${verifiers.temperature}, seed ${verifiers.seed}):\n`,
-    );
-    console.log(markdown(verifierRows(verifiers)) + "\n");
+  const sweep = await sweepState(`${ROOT}results/verifier_sweep`, 0);
+  const vTable = verifiers ? markdown(verifierRows(verifiers)) : "(deno task verifiers not run)";
+  const sweepText = `${markdown(baselineRows(verifiers, sweep))}\n\n${
+    markdown(sweepRows(verifiers, sweep))
+  }\n\n${
+    sweep?.command
+      ? `Sweep run: \`${sweep.command}\`.`
+      : sweep
+      ? "The sweep is still running (\`deno task repro verifier_sweep --limit 500\` resumes it)."
+      : "The sweep has not been run yet."
+  }`;
+  if (Deno.args.includes("--readme")) {
+    const path = `${ROOT}README.md`;
+    let text = await Deno.readTextFile(path);
+    text = replaceSection(text, "verifier-table", vTable);
+    text = replaceSection(text, "sweep-table", sweepText);
+    await Deno.writeTextFile(path, text);
+  } else {
+    if (verifiers) console.log(`Verifiers (${verifiers.command}):\n\n${vTable}\n`);
+    console.log(`Sweep:\n\n${sweepText}`);
   }
-  console.log(`Sweep (${sweep ? sweep.command : "not run"}):\n`);
-  console.log(markdown(baselineRows(verifiers, sweep)) + "\n");
-  console.log(markdown(sweepRows(verifiers, sweep)));
 }

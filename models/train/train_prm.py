@@ -206,7 +206,12 @@ class PRM(nn.Module):
     def forward(self, input_ids, attention_mask):
         f, is_tag = self.features(input_ids, attention_mask)
         z = ((f - self.mean) / self.std) @ self.w + self.b  # per-step logit
-        step_logp = F.logsigmoid(z) * is_tag.float()
+        # log sigmoid(z) at tags, 0 elsewhere, written out so the export stays finite (the ONNX
+        # export of logsigmoid is log(sigmoid(z)), -inf for large -z, and -inf * 0 is NaN)
+        zt = torch.where(is_tag, z, torch.zeros_like(z))
+        step_logp = torch.where(
+            is_tag, torch.clamp(zt, max=0.0) - torch.log(1 + torch.exp(-torch.abs(zt))),
+            torch.zeros_like(zt))
         cum = torch.cumsum(step_logp, 1)  # log P(no wrong step so far)
         no = torch.log(torch.clamp(1 - torch.exp(cum), min=1e-7))
         return torch.stack([no, cum], -1)
@@ -271,6 +276,8 @@ def main():
     ap.add_argument("--out", default="models/prm")
     ap.add_argument("--l2", type=float, default=1e-3)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--export-only", action="store_true",
+                    help="re-export --out with the head already in its config.json (no training)")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
@@ -278,6 +285,18 @@ def main():
     policy, cfg = load_policy(args.policy)
     tok = Tok(args.policy)
     prm = PRM(policy, tok)
+    if args.export_only:
+        c = json.load(open(os.path.join(args.out, "config.json")))["ttsearch_prm"]
+        for name in ("w", "b", "mean", "std"):
+            key = {"w": "weights", "b": "bias"}.get(name, name)
+            getattr(prm, name).data = torch.tensor(c[key])
+        example = tok.render("Calculate 12 * 4 - 5.", ["Step 1: 12 * 4 = 48\nNow: 48 - 5\n\n",
+                                                      "Step 2: 48 - 5 = 43\n\n",
+                                                      "The answer is \\boxed{43}."])
+        parity = export(prm, tok, args.out, example)
+        json.dump(parity, open(os.path.join(args.out, "parity.json"), "w"))
+        print(json.dumps({"out": args.out, "exported": True}))
+        return
     sets = read_jsonl(args.data)
     seqs, labels, groups = [], [], []
     for g, s in enumerate(sets):
