@@ -7,7 +7,8 @@
  *   node = root if it has no children, else the best-UCT non-terminal child of the root
  *   repeat max_depth times (stop when node is null, terminal or deeper than max_depth):
  *     node has children → node = best-UCT non-terminal child (none → node.terminal = true; stop)
- *     else expand: sample n steps (duplicates dropped; only the first final answer kept)
+ *     else expand: sample n steps (duplicates dropped); a sample with a final answer is kept
+ *          alone, its siblings dropped (`llm_generate`)
  *          invalid finals: child.update(−1) (own stats, no backup)
  *          PPM-score the valid finals and the unvisited children in one call, v = 2p − 1:
  *            valid final → record (rollout, answer, v); backup v from it to the root

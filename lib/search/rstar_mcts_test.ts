@@ -14,13 +14,14 @@ const byText = (t: Trace, text: string) => t.nodes.find((n) => n.text === text) 
 /**
  * Two rollouts, n = 3, c = 2, PPM v = 2p − 1:
  * Rollout 0: root expanded → A (v .6), B (v .2) (duplicate A dropped); both get own updates only.
- *   UCT at root (N 0 → no bonus) = Q → A. A expanded → \boxed{5} (v .8; \boxed{6} dropped: only the
- *   first final is kept), junk (invalid: own −1). \boxed{5} recorded, backed up to the root.
- *   A has no non-terminal child → A terminal; rollout ends.
- * Rollout 1: UCT at root (N 1 → ln 1 = 0) skips terminal A → B. B expanded → C (v 0, own update),
- *   \boxed{7} (v .9, duplicate dropped) recorded and backed up. UCT at B (N 2): C = 0 +
- *   2·sqrt(ln 2) → C. C expanded → \boxed{8} (v −.4) recorded, backed up; C terminal.
- * Answer: best PPM score "7" (.9).
+ *   UCT at root (N 0 → no bonus) = Q → A. A expanded → \boxed{5}, \boxed{6}, junk: a sample
+ *   ends with a final answer, so A keeps that one child alone (rStar's `llm_generate`; \boxed{6}
+ *   and junk are dropped). \boxed{5} (v .8) recorded, backed up to the root. A has no
+ *   non-terminal child → A terminal; rollout ends.
+ * Rollout 1: UCT at root skips terminal A → B. B expanded → C (v 0, own update), junk2 (invalid:
+ *   own −1; duplicate C dropped). UCT at B (N 1 → ln 1 = 0) → C. C expanded → \boxed{8},
+ *   \boxed{7}: \boxed{8} alone (v −.4) recorded and backed up; C terminal.
+ * Answer: best PPM score "5" (.8).
  */
 const script = {
   "": [{ text: "A\n\n" }, { text: "B\n\n" }, { text: "A\n\n" }],
@@ -31,60 +32,61 @@ const script = {
   ],
   "B\n\n": [
     { text: "C\n\n" },
-    { text: "\\boxed{7}", finish: "eos" as const },
+    { text: "junk2", finish: "eos" as const },
+    { text: "C\n\n" },
+  ],
+  "B\n\nC\n\n": [
+    { text: "\\boxed{8}", finish: "eos" as const },
     { text: "\\boxed{7}", finish: "eos" as const },
   ],
-  "B\n\nC\n\n": [{ text: "\\boxed{8}", finish: "eos" as const }],
 };
 const table = {
   "A\n\n": 0.8,
   "B\n\n": 0.6,
   "A\n\n\\boxed{5}": 0.9,
-  "B\n\n\\boxed{7}": 0.95,
   "B\n\nC\n\n": 0.5,
   "B\n\nC\n\n\\boxed{8}": 0.3,
 };
 
-Deno.test("rstarMcts: UCT selection, own updates, final backups and answer match a hand computation", async () => {
+Deno.test("rstarMcts: a final answer ends its node's expansion; UCT, updates and backups by hand", async () => {
   const policy = scriptedPolicy(script);
   const scorer = scriptedScorer(table);
   const r = await rstarMcts("q", policy, scorer, { iterations: 2, samplesPerNode: 3, maxDepth: 4 });
   const t = r.trace;
   const root = t.nodes[0] as TreeTraceNode;
   const [a, b, c] = [byText(t, "A\n\n"), byText(t, "B\n\n"), byText(t, "C\n\n")];
-  const junk = byText(t, "junk");
+  const junk2 = byText(t, "junk2");
   assert.equal(t.nodes.filter((n) => n.text === "A\n\n").length, 1); // duplicate dropped
-  assert.equal(byText(t, "\\boxed{6}"), undefined); // only the first final kept
-  assert.equal(t.nodes.filter((n) => n.text === "\\boxed{7}").length, 1);
-  assert.deepEqual([root.visits, a.visits, b.visits, c.visits, junk.visits], [3, 2, 3, 2, 1]);
-  near(root.valueSum, 1.3);
+  // the final answer's siblings are gone, finals and non-finals alike
+  for (const gone of ["\\boxed{6}", "junk", "\\boxed{7}"]) assert.equal(byText(t, gone), undefined);
+  assert.deepEqual(t.nodes.filter((n) => n.parent === a.id).map((n) => n.text), ["\\boxed{5}"]);
+  assert.deepEqual([root.visits, a.visits, b.visits, c.visits, junk2.visits], [2, 2, 2, 2, 1]);
+  near(root.valueSum, 0.4);
   near(a.valueSum, 1.4);
   near(a.value!, 0.6); // first update: its own PPM score
-  near(b.valueSum, 0.7);
+  near(b.valueSum, -0.2);
   near(b.value!, 0.2);
   near(c.valueSum, -0.4);
   assert.equal(c.value, 0);
-  assert.deepEqual([junk.valueSum, junk.status], [-1, "no_valid_child"]);
+  assert.deepEqual([junk2.valueSum, junk2.status], [-1, "no_valid_child"]);
   assert.deepEqual([a.terminal, c.terminal, b.terminal], [true, true, false]);
-  assert.equal(r.answer, "7");
-  assert.deepEqual(r.candidates.map((x) => x.answer), ["5", "7", "8"]);
-  near(r.best!.score, 0.9);
-  assert.deepEqual(r.rolloutBest.map((x) => [x.rollout, x.answer]), [[0, "5"], [1, "7"]]);
+  assert.equal(r.answer, "5");
+  assert.deepEqual(r.candidates.map((x) => x.answer), ["5", "8"]);
+  near(r.best!.score, 0.8);
+  assert.deepEqual(r.rolloutBest.map((x) => [x.rollout, x.answer]), [[0, "5"], [1, "8"]]);
   assert.deepEqual(policy.calls.map((x) => x.n), [3, 3, 3, 3]);
   assert.deepEqual([r.cost.policyCalls, r.cost.scorerCalls], [4, 4]);
-  // Scored: root's children, then A's final (junk already has its −1), B's final then C, C's final.
   assert.deepEqual(scorer.requests, [
     "A\n\n",
     "B\n\n",
     "A\n\n\\boxed{5}",
-    "B\n\n\\boxed{7}",
     "B\n\nC\n\n",
     "B\n\nC\n\n\\boxed{8}",
   ]);
   assert.deepEqual(t.nodes.filter((n) => n.selected).map((n) => n.text), [
     "",
-    "B\n\n",
-    "\\boxed{7}",
+    "A\n\n",
+    "\\boxed{5}",
   ]);
 });
 

@@ -79,7 +79,10 @@ export interface ChildRules {
   maxDepth: number;
   /** Drop a sample whose text equals an earlier sibling's (`remove_duplicate`). */
   removeDuplicate: boolean;
-  /** Keep only the first sample that is a final answer (rStar `llm_generate`). */
+  /**
+   * When a sample ends with a final answer, keep only the first such sample and drop all its
+   * siblings (rStar-Math `llm_generate`: a finished solution ends the node's expansion).
+   */
   keepFirstFinal?: boolean;
 }
 
@@ -199,7 +202,6 @@ interface Sample {
 
 function selectSamples(conts: readonly Continuation[], rules: ChildRules, run: StepRun): Sample[] {
   const seen = new Set<string>();
-  let finalKept = false;
   const out: Sample[] = [];
   for (const cont of conts) {
     if (rules.removeDuplicate) {
@@ -207,11 +209,9 @@ function selectSamples(conts: readonly Continuation[], rules: ChildRules, run: S
       seen.add(cont.text);
     }
     const final = run.isFinal(cont.text);
-    if (rules.keepFirstFinal && final) {
-      if (finalKept) continue;
-      finalKept = true;
-    }
-    out.push({ cont, final, answer: final ? run.judge.extract(cont.text) : null });
+    const sample = { cont, final, answer: final ? run.judge.extract(cont.text) : null };
+    if (rules.keepFirstFinal && final) return [sample];
+    out.push(sample);
   }
   return out;
 }
