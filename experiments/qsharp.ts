@@ -26,11 +26,15 @@ import { SOLUTION_TOKENS } from "./search_and_learn.ts";
 /** Samples per problem (maj1@8). */
 export const QSHARP_SAMPLES = 8;
 
-/** The η values of the Q# (bernoulli) arms; 0.1 is the paper's default. */
+/**
+ * The η values of the Q# (bernoulli) arms in the paper's convention, the KL weight (0.1 is the
+ * paper's default). The method's `eta` option is the reference code's, its reciprocal
+ * (`eval_ckpt.py --eta 10` is the paper's η = 0.1).
+ */
 export const QSHARP_ETAS = [0.1, 1, 10] as const;
 
-/** The η values of the CD baseline arms. */
-export const CD_ETAS = [1, 10] as const;
+/** The η values (paper convention) of the CD baseline arms. */
+export const CD_ETAS = [0.1, 1] as const;
 
 /** The paper's evaluation sampling (§2 Settings: T = 0.8, nucleus 0.9, top-20 tokens scored). */
 const SAMPLING = {
@@ -42,18 +46,20 @@ const SAMPLING = {
 };
 
 /**
- * One guided-decoding arm.
+ * One guided-decoding arm at the paper's η (the KL weight): the method runs with the reference
+ * code's `eta = 1 / η`.
  *
  * @example
  * ```ts
- * guidedArm("cd", 10).config; // "cd_eta10"
+ * guidedArm("bernoulli", 0.1).options?.eta; // 10, as eval_ckpt.py --eta 10
+ * guidedArm("cd", 0.1).config; // "cd_eta0.1"
  * ```
  */
 export function guidedArm(mode: "bernoulli" | "cd", eta: number): Arm {
   return {
     config: `${mode === "cd" ? "cd" : "qsharp"}_eta${eta}`,
     method: "qsharp",
-    options: { ...SAMPLING, eta, mode },
+    options: { ...SAMPLING, eta: 1 / eta, mode },
     budget: QSHARP_SAMPLES,
     paperMethod: mode === "cd" ? "CD" : "Q♯",
   };
@@ -114,7 +120,8 @@ export const QSHARP_PAPER: PaperNumber[] = ["maj1@8 %", "pass@1 %", "KL"].flatMa
 /** Per-arm statistics of {@linkcode qsharpExtra}. */
 export interface QSharpArmStats {
   mode: string;
-  eta: number;
+  /** The paper's η (KL weight); null for π_ref (no guidance). */
+  eta: number | null;
   /** maj1@8 (the record's answer: majority with random ties). */
   maj1: ReturnType<typeof estimate>;
   /** Mean share of correct samples. */
@@ -142,7 +149,8 @@ export async function qsharpExtra(ctx: ExperimentContext): Promise<Record<string
     if (!recs) continue;
     arms[arm.config] = {
       mode: String(arm.options?.mode),
-      eta: Number(arm.options?.eta),
+      // the paper's η (KL weight); the method ran with its reciprocal
+      eta: Number(arm.options?.eta) === 0 ? null : 1 / Number(arm.options?.eta),
       maj1: estimate(recs.map((r) => (r.correct ? 1 : 0)), ctx.seed),
       pass1: selections(recs, ctx.seed).pass1,
       pass8: estimate(recs.map((r) => (r.candidates.some((c) => c.correct) ? 1 : 0)), ctx.seed),
@@ -154,8 +162,11 @@ export async function qsharpExtra(ctx: ExperimentContext): Promise<Record<string
     notes: [
       "maj1@8 = majority over the 8 samples, ties broken by a seeded random draw (eval_ckpt.py); " +
       "pass@1 = mean share of correct samples (the paper averages 100 bootstrap draws of one sample).",
-      "KL = Σ_t KL(softmax(guided_t/T) ‖ softmax(ref_t/T)) per sample, averaged over samples and " +
-      "problems (nats); π_ref (η = 0) has KL 0 by construction.",
+      "KL = Σ_t KL(topP(softmax(guided_t/T)) ‖ softmax(ref_t/T)) per sample (after the top-p " +
+      "warper on the guided side, as eval_ckpt.py), averaged over samples and problems (nats); " +
+      "π_ref's KL is the cost of the top-p truncation alone.",
+      "Arms are labelled by the paper's η (the KL weight); the method's eta is its reciprocal, " +
+      "the reference code's convention (README: --eta 10 = the paper's η = 0.1).",
       "The Q# head is a linear value + per-token advantage head on the policy's own hidden states " +
       "(lib/rewards/qsharp_classifier.ts), not a separate 1B classifier as in the paper.",
     ],

@@ -15,10 +15,16 @@
  * bernoulli and cd offsets are exactly 0 (π = π_ref). The policy applies temperature / top-p
  * after the hook (HF: processors before warpers).
  *
+ * `eta` is the reference code's η (`eval_ckpt.py --eta`), the **reciprocal** of the paper's KL
+ * weight: the paper's default η = 0.1 is `eta: 10` here (the README runs `--eta 10`); experiments
+ * label their arms by the paper's η.
+ *
  * Evaluation (§7.3): `n` samples (default 8) with seeds `seed + 50·i`, run to EOS; the answer is
  * the majority answer (ties broken at random, seeded); per sample, KL(π_guided ‖ π_ref) summed over
- * positions, each term `KL(softmax(guided_t / T) ‖ softmax(ref_t / T))` (T = temperature, 1 when
- * sampling greedily). The KL is computed on the hooked logits before top-p truncation.
+ * positions, each term `KL(topP(softmax(guided_t / T)) ‖ softmax(ref_t / T))` (T = temperature, 1
+ * when sampling greedily): as `eval_ckpt.py`, which compares generate's scores (after the
+ * temperature and top-p warpers, so tokens outside the nucleus have probability 0) with the
+ * reference logits divided by T (no top-p).
  *
  * @module
  */
@@ -53,7 +59,7 @@ export type GuidanceMode = "bernoulli" | "cd" | "expectation";
 
 /** Options of {@linkcode valueGuidedHook}. */
 export interface GuidanceOptions {
-  /** η: the reciprocal KL weight (larger = stronger guidance). */
+  /** The reference code's η, the reciprocal of the paper's KL weight (larger = stronger guidance). */
   eta: number;
   /** Candidate tokens per position (default 20; ≤ 0 = the whole vocabulary). */
   topK?: number;
@@ -61,6 +67,8 @@ export interface GuidanceOptions {
   mode?: GuidanceMode;
   /** Temperature used for the KL bookkeeping (default 1). */
   temperature?: number;
+  /** Nucleus mass of the sampler, applied to the guided side of the KL (default 1 = off). */
+  topP?: number;
   /** Called after each position with its KL term. */
   onPosition?: (ctx: LogitsContext, kl: number) => void;
 }
@@ -104,6 +112,34 @@ export function topKIndices(logits: ArrayLike<number>, k: number): number[] {
   for (let i = 0; i < logits.length; i++) if (logits[i] > -Infinity) idx.push(i);
   idx.sort((a, b) => logits[b] - logits[a] || a - b);
   return k > 0 ? idx.slice(0, k) : idx;
+}
+
+/**
+ * The logits with every token outside the top-p nucleus of `softmax(logits / T)` set to
+ * `-Infinity`, as Hugging Face's `TopPLogitsWarper` does (sort ascending, drop tokens while the
+ * cumulative probability stays ≤ 1 − p, always keep the most likely one). `p ≥ 1` keeps all.
+ *
+ * @example
+ * ```ts
+ * nucleus([Math.log(0.6), Math.log(0.3), Math.log(0.1)], 1, 0.8); // [log 0.6, log 0.3, -Infinity]
+ * ```
+ */
+export function nucleus(
+  logits: ArrayLike<number>,
+  temperature: number,
+  topP: number,
+): Float64Array {
+  const out = Float64Array.from(logits);
+  if (topP >= 1) return out;
+  const lp = logSoftmax(logits, temperature);
+  const order = Array.from(lp.keys()).sort((a, b) => lp[a] - lp[b] || b - a);
+  let cum = 0;
+  for (let k = 0; k < order.length - 1; k++) {
+    cum += Math.exp(lp[order[k]]);
+    if (cum > 1 - topP) break;
+    out[order[k]] = -Infinity;
+  }
+  return out;
 }
 
 /**
@@ -152,7 +188,10 @@ export function valueGuidedHook(classifier: TokenValue, options: GuidanceOptions
       if (!(p >= 0 && p <= 1)) throw new RangeError(`classifier probability ${p} not in [0, 1]`);
       ctx.logits[a] += guidanceOffset(p, options.eta, mode);
     });
-    options.onPosition?.(ctx, klFromLogits(ctx.logits, ref, temperature));
+    if (options.onPosition) {
+      const guided = nucleus(ctx.logits, temperature, options.topP ?? 1);
+      options.onPosition(ctx, klFromLogits(guided, ref, temperature));
+    }
   };
 }
 
@@ -175,7 +214,7 @@ export const QSHARP_DEFAULTS = {
 export interface QSharpOptions extends SearchOptions {
   /** The value classifier. */
   classifier: TokenValue;
-  /** η (default 1). */
+  /** The reference code's η = 1 / (the paper's KL weight) (default 1). */
   eta?: number;
   /** Offset rule (default `"bernoulli"`; `"cd"` = CD baseline). */
   mode?: GuidanceMode;
@@ -229,6 +268,7 @@ export async function qsharp(
       topK: o.topK,
       mode: o.mode,
       temperature: temperature > 0 ? temperature : 1,
+      topP: temperature > 0 ? o.topP : 1,
       onPosition: (_ctx, k) => {
         kl += k;
       },

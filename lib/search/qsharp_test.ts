@@ -13,6 +13,7 @@ import {
   guidanceOffset,
   klFromLogits,
   majorityRandomTies,
+  nucleus,
   qsharp,
   type TokenValue,
   topKIndices,
@@ -128,6 +129,50 @@ Deno.test("valueGuidedHook: offsets the top-k tokens only, giving π_ref·E[e^{�
   closedForm(eta, 4).forEach((q, a) => near(Math.exp(logits[a]) / z, q, 1e-6));
   const want = closedForm(eta, 4).reduce((s, q, a) => s + q * Math.log(q / REF[a]), 0);
   near(seenKl, want, 1e-6);
+});
+
+Deno.test("nucleus keeps the top-p tokens as Hugging Face's TopPLogitsWarper does", () => {
+  const l = [Math.log(0.6), Math.log(0.3), Math.log(0.1)];
+  assert.deepEqual(Array.from(nucleus(l, 1, 0.8)), [l[0], l[1], -Infinity]);
+  assert.deepEqual(Array.from(nucleus(l, 1, 0.95)), l, "0.1 > 1 − 0.95: kept");
+  assert.deepEqual(Array.from(nucleus(l, 1, 0.1)), [l[0], -Infinity, -Infinity], "top one kept");
+  assert.deepEqual(Array.from(nucleus(l, 1, 1)), l);
+  // the nucleus is taken on softmax(logits / T): at T = 0.5 the probabilities are 0.783, 0.196,
+  // 0.022, so p = 0.75 keeps one token where T = 1 keeps two
+  assert.deepEqual(Array.from(nucleus(l, 0.5, 0.75)), [l[0], -Infinity, -Infinity]);
+  assert.deepEqual(Array.from(nucleus(l, 1, 0.75)), [l[0], l[1], -Infinity]);
+});
+
+Deno.test("valueGuidedHook: the KL is taken after the top-p warper on the guided side only", async () => {
+  const eta = 1.7;
+  const topP = 0.5;
+  const logits = Float32Array.from(REF, Math.log);
+  const ref = Float32Array.from(logits);
+  let seenKl = -1;
+  const hook = valueGuidedHook(fixedClassifier, {
+    eta,
+    topK: 4,
+    topP,
+    onPosition: (_c, kl) => seenKl = kl,
+  });
+  await hook({ index: 0, state: { problem: "p", text: "" }, generated: [], logits });
+  // guided distribution, then the nucleus of it, renormalised; the reference is not truncated
+  const q = closedForm(eta, 4);
+  const order = q.map((_, a) => a).sort((a, b) => q[a] - q[b]);
+  const keep = new Set(order);
+  let cum = 0;
+  for (const a of order.slice(0, -1)) {
+    cum += q[a];
+    if (cum > 1 - topP) break;
+    keep.delete(a);
+  }
+  assert.ok(keep.size < q.length, "the nucleus drops some tokens");
+  const mass = [...keep].reduce((s, a) => s + q[a], 0);
+  const want = [...keep].reduce((s, a) => s + (q[a] / mass) * Math.log(q[a] / mass / REF[a]), 0);
+  near(seenKl, want, 1e-6);
+  const untruncated = q.reduce((s, x, a) => s + x * Math.log(x / REF[a]), 0);
+  assert.ok(Math.abs(seenKl - untruncated) > 1e-3, "differs from the KL before top-p");
+  void ref;
 });
 
 Deno.test("klFromLogits: zero for equal logits, closed form otherwise, temperature-aware", () => {
