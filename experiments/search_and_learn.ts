@@ -20,6 +20,7 @@
  */
 import type { Arm, Experiment, PaperNumber } from "./experiment.ts";
 import { register } from "./registry.ts";
+import { tsmcSetting } from "../lib/search/tsmc.ts";
 
 /** Most new tokens of a whole solution on the synthetic world (gold solutions: ≤ 430 chars). */
 export const SOLUTION_TOKENS = 512;
@@ -107,9 +108,10 @@ export function budgetArms(n: number, families?: readonly string[]): Arm[] {
       budget: n,
     },
     {
+      // the workspace's one TSMC setting (lib/search/tsmc.ts TSMC_SETTING)
       config: `tsmc@${n}`,
       method: "tsmc",
-      options: { n, m: n, stopSteps: MAX_STEPS, maxTokens: SOLUTION_TOKENS },
+      options: { ...tsmcSetting(n), stopSteps: MAX_STEPS, maxTokens: SOLUTION_TOKENS },
       scorer: "value",
       budget: n,
     },

@@ -26,18 +26,20 @@ import type { Arm, Experiment, ExperimentContext, PaperNumber } from "./experime
 import { armRecords, atKCurves, selections } from "./record_stats.ts";
 import { register } from "./registry.ts";
 import { MAX_STEPS, SOLUTION_TOKENS } from "./search_and_learn.ts";
+import { TSMC_SETTING, tsmcSetting } from "../lib/search/tsmc.ts";
 
 /** Samples per problem of the baselines (and the largest TSMC particle count). */
 export const TSMC_N = 16;
 
-/** Sampling temperature of every arm (the TSMC README run: 0.7). */
-export const TSMC_TEMPERATURE = 0.7;
+/** Sampling temperature of every arm (the TSMC README run: 0.7, `TSMC_SETTING`). */
+export const TSMC_TEMPERATURE = TSMC_SETTING.temperature;
 
 /**
- * The TSMC arms: N particles in independent groups of M = N/2 (README run: N = 240, M = 40),
- * τ = 0.5 and top-k 20 (README run), resampling at every step boundary (`stopSteps` covers the
- * longest synthetic solution; the README's 5 is for MATH), final answer by ψ_T-weighted vote
- * ([UNVERIFIED]).
+ * The TSMC arms, in the one setting the workspace uses (`TSMC_SETTING`, lib/search/tsmc.ts): N
+ * particles in two independent groups of M = N/2 (README run: N = 240, M = 40), τ = 0.5, top-k
+ * 20, T = 0.7 (README run), no warm-up, resampling at every step boundary (`stopSteps` covers the
+ * longest synthetic solution; the README's 5 is for MATH), final answer by the group-normalised
+ * last incremental weights ([UNVERIFIED]).
  *
  * @example
  * ```ts
@@ -49,11 +51,7 @@ export function tsmcArm(n: number): Arm {
     config: `tsmc@${n}`,
     method: "tsmc",
     options: {
-      n,
-      m: Math.max(1, n / 2),
-      tau: 0.5,
-      topK: 20,
-      temperature: TSMC_TEMPERATURE,
+      ...tsmcSetting(n),
       stopSteps: MAX_STEPS,
       maxTokens: SOLUTION_TOKENS,
       vote: "weighted",

@@ -20,10 +20,13 @@
  * tokens of the shortest unfinished particle in the batch), and all groups advance in lockstep
  * rounds as one batch (the script's batch is `batch_size` rows).
  *
- * Final answer: **[UNVERIFIED]** — the script's `evaluate.py` is not available (§4.3). This
- * implementation votes across all N particles weighting each answer by the particle's final
- * value ψ_T (`vote: "weighted"`, default), or by count (`"majority"`), or takes the highest
- * final value (`"max"`). The result says so in `note`.
+ * Final answer (`vote: "weighted"`, default): each particle's weight is its last incremental
+ * weight ψ_T/ψ_{T−1} normalised within its group of M (the importance weight SMC carries after
+ * the last resampling, {@linkcode groupWeights}), and the answer with the largest summed weight
+ * wins; `"majority"` counts particles, `"max"` takes the highest final twist ψ_T. **[UNVERIFIED]**
+ * against the script's `evaluate.py`, which is not available (§4.3); the result says so in `note`.
+ *
+ * {@linkcode TSMC_SETTING} is the one setting every experiment here uses.
  *
  * @example
  * ```ts
@@ -82,6 +85,49 @@ export const TSMC_DEFAULTS = {
   resampler: "ordered_stratified",
 };
 
+/**
+ * The workspace's TSMC setting on the embedded world, shared by `experiments/tsmc.ts` and
+ * `experiments/search_and_learn.ts`: the README run's τ = 0.5, top-k 20 and T = 0.7 (README: N =
+ * 240 in groups of M = 40, warm-up 50 tokens, 768 tokens); groups of half the particles (two
+ * groups, as N = 240 / M = 40 keeps several); no warm-up, because the synthetic world's steps are
+ * 30-70 tokens and a 50-token warm-up would merge the first two.
+ */
+export const TSMC_SETTING = { tau: 0.5, topK: 20, temperature: 0.7, warmup: 0, groups: 2 };
+
+/**
+ * TSMC options for `n` particles under {@linkcode TSMC_SETTING} (M = n / groups, at least 1).
+ *
+ * @example
+ * ```ts
+ * tsmcSetting(16); // { n: 16, m: 8, tau: 0.5, topK: 20, temperature: 0.7, warmup: 0 }
+ * ```
+ */
+export function tsmcSetting(n: number) {
+  const { groups, ...rest } = TSMC_SETTING;
+  return { n, m: Math.max(1, Math.floor(n / groups)), ...rest };
+}
+
+/**
+ * Final weights of the particles: softmax of the last log incremental weights within each group
+ * of `m` consecutive particles (each group sums to 1).
+ *
+ * @example
+ * ```ts
+ * groupWeights([0, 0, Math.log(4), 0], 2); // [0.5, 0.5, 0.8, 0.2]
+ * ```
+ */
+export function groupWeights(lastLogRatios: readonly number[], m: number): number[] {
+  const out = new Array<number>(lastLogRatios.length);
+  for (let g = 0; g < lastLogRatios.length; g += m) {
+    const lr = lastLogRatios.slice(g, g + m);
+    const top = Math.max(...lr);
+    const e = lr.map((x) => Math.exp(x - top));
+    const z = e.reduce((a, b) => a + b, 0);
+    e.forEach((x, k) => (out[g + k] = x / z));
+  }
+  return out;
+}
+
 /** Log-weight given to particles truncated by the token limit (the script's value). */
 export const KILLED_LOG_WEIGHT = -1e6;
 /** Floor on scorer probabilities before the log. */
@@ -128,7 +174,10 @@ export interface TsmcParticle {
   killed: boolean;
 }
 
-/** A TSMC result: particles' weight histories, the three votes, and the [UNVERIFIED] note. */
+/**
+ * A TSMC result: particles' weight histories, the three votes, and the [UNVERIFIED] note.
+ * Candidates' `score` is their final weight (the weighted vote's), `stepScores` their ψ_t.
+ */
 export interface TsmcResult extends SearchResult {
   /** One entry per final candidate, same order. */
   particles: TsmcParticle[];
@@ -270,17 +319,18 @@ export async function tsmcSearch(
     }
     particles = next;
   }
-  const candidates: Candidate[] = particles.map((p) => ({
+  const weights = groupWeights(particles.map((p) => p.logRatios.at(-1) ?? 0), o.m);
+  const candidates: Candidate[] = particles.map((p, i) => ({
     text: p.state.text,
     answer: judge.extract(p.state.text),
-    score: Math.exp(logValueOf(p)),
+    score: weights[i],
     stepScores: p.logValues.map(Math.exp),
     tokens: p.tokens,
   }));
   const selections = {
     weighted: weightedMajority(candidates, judge),
     majority: majority(candidates, judge),
-    max: bestOfN(candidates),
+    max: bestOfN(particles.map((p, i) => ({ ...candidates[i], score: Math.exp(logValueOf(p)) }))),
   };
   const chosen = selections[o.vote];
   if (chosen.index >= 0) t.select(particles[chosen.index].node);
@@ -296,6 +346,7 @@ export async function tsmcSearch(
     })),
     selections,
     note: "[UNVERIFIED] final answer rule: TSMC4MATH evaluate.py is not available; " +
-      `this run used "${o.vote}" over the final particles (weighted = sum of final values ψ_T per answer).`,
+      `this run used "${o.vote}" over the final particles (weighted = sum per answer of the last ` +
+      "incremental weights ψ_T/ψ_{T−1}, normalised within each group).",
   };
 }

@@ -1,7 +1,17 @@
 import assert from "node:assert/strict";
 import type { Policy, Scorer } from "../core/types.ts";
 import { perfectScorer, simProblem, simulatedPolicy, valueOf } from "../models/simulated/mod.ts";
-import { KILLED_LOG_WEIGHT, MIN_TWIST_PROB, tsmcSearch, twistUpdate } from "./tsmc.ts";
+import {
+  groupWeights,
+  KILLED_LOG_WEIGHT,
+  MIN_TWIST_PROB,
+  TSMC_SETTING,
+  tsmcSearch,
+  tsmcSetting,
+  twistUpdate,
+} from "./tsmc.ts";
+
+const { groups: _groups, ...TSMC_SETTING_NO_GROUPS } = TSMC_SETTING;
 
 Deno.test("TSMC incremental weights ψ_t/ψ_{t-1} with ψ = p^τ on a hand case", () => {
   const tau = 0.5;
@@ -121,4 +131,63 @@ Deno.test("TSMC: warm-up, killed particles, stopSteps 0", async () => {
   const z = await tsmcSearch(p, simulatedPolicy(), perfectScorer(), { n: 4, m: 2, stopSteps: 0 });
   assert.equal(z.trace.nodes.length, 5);
   assert.equal(z.answer, "5");
+});
+
+Deno.test("TSMC votes with the last incremental weights, normalised within each group", async () => {
+  // Round 1 (to a step boundary): particle i of the batch writes step i; the twist is uniform in
+  // each group, so ordered stratified resampling keeps every particle once. Round 2 runs to EOS.
+  const first = ["a\n\n", "b\n\n", "c\n\n", "d\n\n"];
+  const finals: Record<string, string> = {
+    "a\n\n": "\\boxed{5}",
+    "b\n\n": "\\boxed{7}",
+    "c\n\n": "\\boxed{6}",
+    "d\n\n": "\\boxed{5}",
+  };
+  const policy: Policy = {
+    name: "per-particle",
+    capabilities: { logits: false, hidden: false },
+    start: (problem) => ({ problem, text: "" }),
+    extend: (states) =>
+      Promise.resolve(states.map((s, i) => {
+        const text = s.text === "" ? first[i] : finals[s.text];
+        const finishReason = s.text === "" ? "stop" as const : "eos" as const;
+        return [{
+          text,
+          tokens: [1],
+          logprobs: [0],
+          cumulativeLogprob: 0,
+          finishReason,
+          state: { problem: s.problem, text: s.text + text },
+        }];
+      })),
+  };
+  // ψ1: .5 .5 | .2 .2; ψ2: .45 .45 | .16 .04 → last ratios .9 .9 | .8 .2
+  const psi: Record<string, number> = {
+    "a\n\n": 0.5,
+    "b\n\n": 0.5,
+    "c\n\n": 0.2,
+    "d\n\n": 0.2,
+    "a\n\n\\boxed{5}": 0.45,
+    "b\n\n\\boxed{7}": 0.45,
+    "c\n\n\\boxed{6}": 0.16,
+    "d\n\n\\boxed{5}": 0.04,
+  };
+  const scorer: Scorer = {
+    name: "table",
+    score: (reqs) => Promise.resolve(reqs.map((r) => [psi[r.steps.join("")]])),
+  };
+  const res = await tsmcSearch("q", policy, scorer, { n: 4, m: 2, tau: 1, stopSteps: 1 });
+  assert.deepEqual(res.candidates.map((c) => c.answer), ["5", "7", "6", "5"]);
+  const w = res.candidates.map((c) => c.score!);
+  [0.5, 0.5, 0.8, 0.2].forEach((x, i) => assert.ok(Math.abs(w[i] - x) < 1e-9, `weight ${i}`));
+  // group-normalised last ratios: "6" 0.8 > "5" 0.5 + 0.2 > "7" 0.5; pooling the final values
+  // ψ_T instead would give "5" (0.45 + 0.04 > 0.45 > 0.16)
+  assert.equal(res.answer, "6");
+  assert.equal(res.selections.max.answer, "5");
+  assert.deepEqual(groupWeights([0, 0, Math.log(4), 0], 2), [0.5, 0.5, 0.8, 0.2]);
+});
+
+Deno.test("tsmcSetting: one setting (README τ, top-k, T), two groups", () => {
+  assert.deepEqual(tsmcSetting(16), { n: 16, m: 8, ...TSMC_SETTING_NO_GROUPS });
+  assert.equal(tsmcSetting(1).m, 1);
 });
