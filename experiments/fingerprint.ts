@@ -5,7 +5,7 @@
  * @module
  */
 import { fileSha256 } from "../lib/rewards/mod.ts";
-import { EMBEDDED_MODEL, HEADS_DIR } from "./backends.ts";
+import { EMBEDDED_MODEL, EMBEDDED_PRM, fromRoot, HEADS_DIR, VERIFIERS_DIR } from "./backends.ts";
 import type { ExperimentContext } from "./experiment.ts";
 
 /** SHA-256 of a file as hex, or null when it cannot be read. */
@@ -28,9 +28,27 @@ async function hashFiles(model: string, heads: string) {
  */
 const startHashes = hashFiles(EMBEDDED_MODEL, HEADS_DIR);
 
+/** The trained verifiers a run may use, hashed at process start (they too are retrained in place). */
+const verifierFiles = [`${VERIFIERS_DIR}/recompute.json`, `${EMBEDDED_PRM}/onnx/model.onnx`];
+const startVerifiers = Promise.all(verifierFiles.map(shaOrNull));
+
+/** The verifiers of the two roles and the SHA-256 of every trained verifier file they can read. */
+async function verifierIdentity(d: { prm: string; value: string }) {
+  const shas = await startVerifiers;
+  const files: Record<string, string | null> = {};
+  verifierFiles.forEach((f, i) => (files[fromRoot(f)] = shas[i]));
+  for (const spec of [d.prm, d.value]) {
+    if (spec.includes("/") && !/^https?:/.test(spec) && !(fromRoot(spec) in files)) {
+      files[fromRoot(`${spec}/onnx/model.onnx`)] = await shaOrNull(`${spec}/onnx/model.onnx`);
+    }
+  }
+  return { prm: fromRoot(d.prm), value: fromRoot(d.value), files };
+}
+
 /**
- * What exactly ran: SHA-256 of the ONNX model and of every head file, and the Deno version (the
- * embedded model and heads are retrained in place, so a path alone does not identify them).
+ * What exactly ran: SHA-256 of the ONNX model, of every head file and of the trained verifiers,
+ * the verifier of each role, and the Deno version (the embedded model, heads and verifiers are
+ * retrained in place, so a path alone does not identify them).
  * `runExperiment` puts it in every summary's `extra` and checks it with
  * {@linkcode guardFingerprint} before resuming a folder. For the default model and heads the
  * hashes are those taken at process start; for others, when called.
@@ -52,12 +70,13 @@ export async function fingerprint(
   return {
     model_sha256: d.endpoints ? null : model,
     heads_sha256: heads,
+    verifiers: await verifierIdentity(d),
     deno: Deno.version.deno,
   };
 }
 
-/** The parts of an experiment's `extra` that identify what ran (model and head files). */
-const IDENTITY_KEYS = ["model_sha256", "heads_sha256"] as const;
+/** The parts of an experiment's `extra` that identify what ran (model, heads and verifiers). */
+const IDENTITY_KEYS = ["model_sha256", "heads_sha256", "verifiers"] as const;
 
 /**
  * Refuse to resume a results folder whose records were made by another model or other heads:

@@ -4,10 +4,11 @@ import { guardFingerprint } from "./fingerprint.ts";
 Deno.test("guardFingerprint: first run writes it, same model resumes, another model is refused", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    const a = { model_sha256: "aaa", heads_sha256: { value: "v1" }, deno: "2.9.6" };
+    const verifiers = { prm: "recompute-head", value: "recompute-head", files: { "v.json": "x1" } };
+    const a = { model_sha256: "aaa", heads_sha256: { value: "v1" }, verifiers, deno: "2.9.6" };
     await guardFingerprint(`${dir}/run`, a);
     const saved = JSON.parse(await Deno.readTextFile(`${dir}/run/fingerprint.json`));
-    assert.deepEqual(saved, { model_sha256: "aaa", heads_sha256: { value: "v1" } });
+    assert.deepEqual(saved, { model_sha256: "aaa", heads_sha256: { value: "v1" }, verifiers });
     // same files, another Deno: resumes
     await guardFingerprint(`${dir}/run`, { ...a, deno: "2.9.7" });
     await assert.rejects(
@@ -17,6 +18,18 @@ Deno.test("guardFingerprint: first run writes it, same model resumes, another mo
     await assert.rejects(
       guardFingerprint(`${dir}/run`, { ...a, heads_sha256: { value: "v2" } }),
       /another heads/,
+    );
+    // another verifier (or a retrained one) is refused too
+    await assert.rejects(
+      guardFingerprint(`${dir}/run`, { ...a, verifiers: { ...verifiers, prm: "logprob" } }),
+      /another verifiers/,
+    );
+    await assert.rejects(
+      guardFingerprint(`${dir}/run`, {
+        ...a,
+        verifiers: { ...verifiers, files: { "v.json": "x2" } },
+      }),
+      /another verifiers/,
     );
     // a folder from before fingerprint.json is judged by its summary's extra
     await Deno.mkdir(`${dir}/old`);
