@@ -99,6 +99,9 @@ const PAPER: PaperNumber[] = [
   },
 ];
 
+/** SBS sampling temperature of the paper's table (B2 = 5, T = 1.0). */
+export const SBS_TEMPERATURE = 1.0;
+
 const ARMS: Arm[] = [
   {
     config: "greedy",
@@ -118,11 +121,12 @@ const ARMS: Arm[] = [
   ...SBS_WIDTHS.map((b1): Arm => ({
     config: `sbs@(${b1},5)`,
     method: "sbs",
-    // sbs_sft.yaml: temperature 0.6, B2 = 5, remove_duplicate; max depth fits the synthetic world.
+    // The paper's SBS rows (arXiv 2405.03553, main table, Table 2: B2 = 5, T = 1.0); sbs_sft.yaml's 0.6 is
+    // the repository default, not the table's. remove_duplicate; max depth fits the synthetic world.
     options: {
       beamWidth: b1,
       samplesPerNode: 5,
-      temperature: 0.6,
+      temperature: SBS_TEMPERATURE,
       maxDepth: MAX_STEPS,
       maxTokens: STEP_TOKENS,
     },

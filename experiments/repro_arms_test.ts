@@ -1,12 +1,18 @@
 import assert from "node:assert/strict";
 import { methodOptions, methods } from "../lib/search/registry.ts";
-import type { Experiment } from "./experiment.ts";
-import { prmLabels } from "./prm_labels.ts";
+import { TSMC_SETTING } from "../lib/search/tsmc.ts";
+import "./all.ts";
+import { experiments } from "./registry.ts";
+import { alphamath, SBS_TEMPERATURE } from "./alphamath.ts";
 import { QSHARP_PAPER, qsharpExperiment } from "./qsharp.ts";
-import { rstar } from "./rstar.ts";
+import { searchAndLearn } from "./search_and_learn.ts";
 import { tsmc, TSMC_PAPER } from "./tsmc.ts";
 
-const EXPERIMENTS: Experiment[] = [tsmc, qsharpExperiment, rstar, prmLabels];
+const EXPERIMENTS = Object.values(experiments);
+
+Deno.test("every experiment module is registered", () => {
+  assert.ok(EXPERIMENTS.length >= 8, EXPERIMENTS.map((e) => e.name).join(", "));
+});
 
 for (const exp of EXPERIMENTS) {
   Deno.test(`${exp.name}: arms are unique, registered and take only known options`, () => {
@@ -51,4 +57,41 @@ Deno.test("qsharp: Table 1 cells land in the right rows (π_ref has no KL)", () 
   assert.equal(cell("π_ref", "KL", "GSM8K, Llama 3 8B"), undefined);
   const refArm = qsharpExperiment.arms.find((a) => a.config === "pi_ref");
   assert.equal(refArm?.options?.eta, 0);
+});
+
+Deno.test("qsharp: arms are labelled by the paper's η; the method runs with its reciprocal", () => {
+  const arm = (c: string) => qsharpExperiment.arms.find((a) => a.config === c);
+  assert.equal(
+    arm("qsharp_eta0.1")?.options?.eta,
+    10,
+    "the paper's default = eval_ckpt.py --eta 10",
+  );
+  assert.equal(arm("qsharp_eta10")?.options?.eta, 0.1);
+  assert.equal(arm("cd_eta0.1")?.options?.eta, 10);
+});
+
+Deno.test("alphamath: SBS samples at the paper's table temperature (T = 1.0)", () => {
+  const sbs = alphamath.arms.filter((a) => a.method === "sbs");
+  assert.ok(sbs.length > 0);
+  for (const a of sbs) assert.equal(a.options?.temperature, SBS_TEMPERATURE);
+  assert.equal(SBS_TEMPERATURE, 1);
+});
+
+Deno.test("tsmc: one setting in the tsmc and search-and-learn experiments", () => {
+  const arms = [...tsmc.arms, ...searchAndLearn.arms].filter((a) => a.method === "tsmc");
+  assert.ok(arms.length >= 5);
+  for (const a of arms) {
+    const o = a.options!;
+    assert.deepEqual(
+      [o.tau, o.topK, o.temperature, o.warmup, o.m],
+      [
+        TSMC_SETTING.tau,
+        TSMC_SETTING.topK,
+        TSMC_SETTING.temperature,
+        TSMC_SETTING.warmup,
+        Math.max(1, Math.floor(Number(o.n) / TSMC_SETTING.groups)),
+      ],
+      a.config,
+    );
+  }
 });

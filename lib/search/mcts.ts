@@ -7,7 +7,7 @@
  * leaf = root; while leaf has children (or is terminal):
  *     child = argmax PUCT over non-terminal children (seeded random tie-break)
  *     none → leaf.terminal = true; stop
- * if leaf terminal: the iteration is spent, nothing else happens
+ * no leaf (the descent ended on a node whose children are all terminal): the search ends
  * sample B2 steps from leaf; v = 2·scorer(leaf) − 1
  * children: prior = exp(cumulativeLogprob / numTokens)
  *   invalid final (no answer at EOS/length, deeper than max_depth) → backup −1 from the child
@@ -114,7 +114,9 @@ export async function mcts(
 
   for (let it = 0; it < o.iterations; it++) {
     const leaf = selectLeaf(root, o.cPuct, tieBreak);
-    if (leaf === null) continue;
+    // upstream's solver gives a tree whose selection found no leaf no further work (its
+    // `current_nodes` stay empty): a dead end ends the search for this problem
+    if (leaf === null) break;
     const [children] = await expandNodes(run, [leaf], o.samplesPerNode, rules);
     const finals = children.filter(isValidFinal);
     const [v, ...finalValues] = await nodeValues(run, [leaf, ...finals]);

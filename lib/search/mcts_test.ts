@@ -93,6 +93,30 @@ Deno.test("mcts: a node whose children are all terminal becomes terminal; iterat
   assert.equal(r.answer, "3");
 });
 
+Deno.test("mcts: a selection that reaches a dead end ends the search, as upstream", async () => {
+  // 1. root → A (prior .9), B (prior .2). 2. PUCT picks A → A1 final, A2 invalid. 3. PUCT at
+  // root (N 4): A = .4/3 + 1.25·.9·2/4 ≈ .696 > B = 1.25·.2·2/1 = .5 → A, whose children are
+  // all terminal: A becomes terminal and the search stops (B is never expanded, although
+  // iterations remain and B is open).
+  const s = {
+    "": [{ text: "A\n\n", prob: 0.9 }, { text: "B\n\n", prob: 0.2 }],
+    "A\n\n": [{ text: "\\boxed{1}", prob: 0.9, finish: "eos" as const }, {
+      text: "junk",
+      prob: 0.5,
+      finish: "eos" as const,
+    }],
+    "B\n\n": [{ text: "C\n\n", prob: 0.5 }, { text: "D\n\n", prob: 0.5 }],
+  };
+  const policy = scriptedPolicy(s);
+  const scorer = scriptedScorer({ "": 0.5, "A\n\n": 0.9, "A\n\n\\boxed{1}": 0.8, "B\n\n": 0.5 });
+  const r = await mcts("q", policy, scorer, { iterations: 6, samplesPerNode: 2 });
+  assert.equal(policy.calls.length, 2, "root and A only");
+  const [a, b] = [byText(r.trace, "A\n\n"), byText(r.trace, "B\n\n")];
+  assert.equal(a.terminal, true);
+  assert.equal(r.trace.nodes.filter((n) => n.parent === b.id).length, 0, "B never expanded");
+  assert.equal(r.answer, "1");
+});
+
 Deno.test("mcts: max_depth turns open children deeper than the limit into invalid finals", async () => {
   const s = {
     "": [{ text: "A\n\n", prob: 0.9 }],
