@@ -104,6 +104,8 @@ export interface ExperimentSummary {
   arms: ArmSummary[];
   paperNumbers: PaperNumber[];
   extra?: Record<string, unknown>;
+  /** Earlier runs whose arms this summary keeps (`repro --only` merges instead of replacing). */
+  merged?: { command: string; finished: string }[];
 }
 
 /** Options of {@linkcode runExperiment}. */
@@ -194,8 +196,36 @@ export async function runExperiment(
     paperNumbers: exp.paperNumbers,
   };
   summary.extra = { ...identity, ...(exp.extra ? await exp.extra(ctx) : {}) };
-  await Deno.writeTextFile(`${options.dir}/summary.json`, JSON.stringify(summary, null, 1) + "\n");
-  return summary;
+  const merged = options.only ? mergeSummaries(await readSummary(options.dir), summary) : summary;
+  await Deno.writeTextFile(`${options.dir}/summary.json`, JSON.stringify(merged, null, 1) + "\n");
+  return merged;
+}
+
+/**
+ * A run of some arms (`--only`) merged into the summary already in the folder: the arms it ran
+ * replace theirs, the others stay (each arm keeps its own `n_problems`); `limit` is the larger of
+ * the two, and the older command is kept in `merged` so no number loses its provenance.
+ *
+ * @example
+ * ```ts
+ * declare const old: ExperimentSummary;
+ * declare const partial: ExperimentSummary;
+ * mergeSummaries(old, partial).arms.length >= old.arms.length; // true
+ * ```
+ */
+export function mergeSummaries(
+  old: ExperimentSummary | null,
+  next: ExperimentSummary,
+): ExperimentSummary {
+  if (!old) return next;
+  const ran = new Set(next.arms.map((a) => a.config));
+  const order = [...old.arms.map((a) => a.config), ...next.arms.map((a) => a.config)];
+  const byConfig = new Map([...old.arms, ...next.arms].map((a) => [a.config, a]));
+  const arms = [...new Set(order)].map((c) => byConfig.get(c)!).filter((a) =>
+    ran.has(a.config) || old.arms.includes(a)
+  );
+  const merged = [...(old.merged ?? []), { command: old.command, finished: old.finished }];
+  return { ...next, limit: Math.max(old.limit, next.limit), arms, merged };
 }
 
 /**
