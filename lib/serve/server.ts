@@ -189,6 +189,48 @@ export async function createModelApp(options: ModelAppOptions): Promise<ModelApp
 
   const tokenText = (id: number, asIds: boolean) => asIds ? `token_id:${id}` : codec.decode([id]);
 
+  /**
+   * vLLM's `prompt_logprobs`: null for the first token, then per token a map from token id to
+   * `{logprob, rank, decoded_token}` holding the prompt's own token and the `k` most likely.
+   */
+  const promptLogprobs = async (prompts: number[][], k: number) => {
+    const rows = await batcher.exclusive(async () => {
+      const nodes = prompts.map((ids) => runner.cache.nodeFor(ids));
+      nodes.forEach((n) => runner.cache.retain(n));
+      try {
+        return await runner.encode(prompts.map((ids, i) => ({
+          node: nodes[i],
+          to: ids.length,
+          logitsAt: Array.from({ length: ids.length - 1 }, (_, j) => j),
+        })));
+      } finally {
+        nodes.forEach((n) => runner.cache.release(n));
+      }
+    });
+    return prompts.map((ids, i) => [
+      null,
+      ...rows[i].logits.map((row, j) => {
+        let max = -Infinity;
+        for (const x of row) max = Math.max(max, x);
+        let sum = 0;
+        for (const x of row) sum += Math.exp(x - max);
+        const lse = max + Math.log(sum);
+        const entry = (t: number) => ({
+          logprob: row[t] - lse,
+          rank: 1 + row.reduce((c, x) => c + (x > row[t] ? 1 : 0), 0),
+          decoded_token: codec.decode([t]),
+        });
+        const out: Record<string, ReturnType<typeof entry>> = {};
+        out[ids[j + 1]] = entry(ids[j + 1]);
+        if (k > 0) {
+          const top = Array.from(row.keys()).sort((a, b) => row[b] - row[a]).slice(0, k);
+          for (const t of top) out[t] ??= entry(t);
+        }
+        return out;
+      }),
+    ]);
+  };
+
   const usage = (prompts: number[][], samples: JobSample[][]) => {
     const prompt = prompts.reduce((a, p) => a + p.length, 0);
     const completion = samples.flat().reduce((a, s) => a + s.tokens.length, 0);
@@ -216,10 +258,14 @@ export async function createModelApp(options: ModelAppOptions): Promise<ModelApp
       return p;
     });
     const samples = await batcher.submit(job(b, prompts));
+    const prompted = b.promptLogprobs === null
+      ? null
+      : await promptLogprobs(prompts, b.promptLogprobs);
     const choices = samples.flatMap((row, i) =>
       row.map((s, j) => ({
         index: i * b.n + j,
         text: s.text,
+        ...(prompted ? { prompt_logprobs: prompted[i] } : {}),
         logprobs: b.logprobs
           ? {
             tokens: s.tokens.map((t) => tokenText(t, b.tokensAsIds)),
@@ -249,6 +295,9 @@ export async function createModelApp(options: ModelAppOptions): Promise<ModelApp
     checkModel(b.model);
     const prompt = chat.ids(b.messages, b.addGenerationPrompt, b.continueFinalMessage);
     const [row] = await batcher.submit(job(b, [prompt]));
+    const prompted = b.promptLogprobs === null
+      ? null
+      : (await promptLogprobs([prompt], b.promptLogprobs))[0];
     const entry = (t: number, lp: number) => {
       const token = tokenText(t, b.tokensAsIds);
       return { token, logprob: lp, bytes: [...new TextEncoder().encode(token)] };
@@ -272,6 +321,7 @@ export async function createModelApp(options: ModelAppOptions): Promise<ModelApp
       created: Math.floor(Date.now() / 1000),
       model: name,
       choices,
+      ...(prompted ? { prompt_logprobs: prompted } : {}),
       usage: usage([prompt], [row]),
     });
   };

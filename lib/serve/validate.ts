@@ -38,6 +38,11 @@ export interface SamplingFields {
   topLogprobs: number;
   /** Spell tokens as `token_id:N` (vLLM `return_tokens_as_token_ids`). */
   tokensAsIds: boolean;
+  /**
+   * vLLM `prompt_logprobs`: also return, for every prompt token after the first, its
+   * log-probability and rank plus this many alternatives (null: not asked).
+   */
+  promptLogprobs: number | null;
 }
 
 /** A validated `/v1/completions` body. */
@@ -164,6 +169,9 @@ function samplingFields(o: Json, chat: boolean): SamplingFields {
     logprobs,
     topLogprobs,
     tokensAsIds: bool(o, "return_tokens_as_token_ids", false),
+    promptLogprobs: o.prompt_logprobs === undefined || o.prompt_logprobs === null
+      ? null
+      : num(o, "prompt_logprobs", 0, { min: 0, max: 20, integer: true }),
   };
 }
 

@@ -25,9 +25,11 @@ import { fork } from "../../core/random.ts";
 import type {
   Continuation,
   ExtendOptions,
+  LogprobRequest,
   Policy,
   PolicyCapabilities,
   SeqState,
+  TextLogprobs,
 } from "../../core/types.ts";
 import { createEndpointPool, type Endpoint, type EndpointPool } from "./endpoints.ts";
 import { requestJson, type RetryOptions } from "./http.ts";
@@ -69,6 +71,59 @@ export interface OpenAIPolicy extends Policy {
   readonly pool: EndpointPool;
   /** Which API is used. */
   readonly api: "chat" | "completions";
+  /**
+   * Teacher-forced log-probabilities through vLLM's `prompt_logprobs` (the text sent as the
+   * end of the prompt: a continued assistant message, or `promptFor(problem) + text`).
+   */
+  logprobs(requests: readonly LogprobRequest[]): Promise<TextLogprobs[]>;
+}
+
+/** One position of vLLM's `prompt_logprobs`: token id → its log-probability, rank and text. */
+type PromptLogprobRow = Record<string, { logprob: number; rank?: number; decoded_token?: string }>;
+
+/**
+ * The tokens of `text` (the end of a prompt) from vLLM's `prompt_logprobs` rows of the whole
+ * prompt (asked with `prompt_logprobs: 0`, so each row holds the prompt's own token): walking
+ * back from the last row, each token's characters end where the next one's begin; a token that
+ * straddles the start of `text` is dropped. `greedy` is rank 1. Tokens ending at or before
+ * `from` are left out.
+ *
+ * @example
+ * ```ts
+ * const rows = [null, { "7": { logprob: -0.1, rank: 1, decoded_token: "ab" } },
+ *   { "9": { logprob: -2, rank: 3, decoded_token: "c" } }];
+ * textFromPromptLogprobs(rows, "abc", 0); // { ends: [2, 3], logprobs: [-0.1, -2], greedy: [true, false] }
+ * ```
+ */
+export function textFromPromptLogprobs(
+  rows: readonly (PromptLogprobRow | null)[],
+  text: string,
+  from: number,
+): TextLogprobs {
+  const out: TextLogprobs = { ends: [], logprobs: [], greedy: [] };
+  let end = text.length;
+  const picked: { end: number; logprob: number; greedy: boolean }[] = [];
+  for (let p = rows.length - 1; p >= 1 && end > 0; p--) {
+    const row = rows[p];
+    const entries = row ? Object.values(row) : [];
+    if (entries.length !== 1) {
+      throw new Error(
+        `openai policy: prompt_logprobs row ${p} has ${entries.length} entries, not 1`,
+      );
+    }
+    const e = entries[0];
+    const len = (e.decoded_token ?? "").length;
+    if (end - len < 0) break;
+    picked.push({ end, logprob: e.logprob, greedy: (e.rank ?? 1) === 1 });
+    end -= len;
+  }
+  for (const t of picked.reverse()) {
+    if (t.end <= from) continue;
+    out.ends.push(t.end);
+    out.logprobs.push(t.logprob);
+    out.greedy.push(t.greedy);
+  }
+  return out;
 }
 
 function check(ok: boolean, message: string): void {
@@ -234,6 +289,34 @@ export async function createOpenAIPolicy(options: OpenAIPolicyOptions): Promise<
     return out;
   };
 
+  const readText = async (r: LogprobRequest): Promise<TextLogprobs> => {
+    if (r.text === "") return { ends: [], logprobs: [], greedy: [] };
+    const path = api === "completions" ? "/v1/completions" : "/v1/chat/completions";
+    const common = { max_tokens: 1, temperature: 0, prompt_logprobs: 0 };
+    const bodyFor = (e: Endpoint) =>
+      api === "completions"
+        ? { model: e.model, prompt: options.promptFor!(r.problem) + r.text, ...common }
+        : {
+          model: e.model,
+          messages: messagesFor({ problem: r.problem, text: r.text }),
+          add_generation_prompt: false,
+          continue_final_message: true,
+          ...common,
+        };
+    const { data } = await requestJson<{
+      prompt_logprobs?: (PromptLogprobRow | null)[];
+      choices?: { prompt_logprobs?: (PromptLogprobRow | null)[] }[];
+    }>(pool, path, (e: Endpoint) => ({ ...bodyFor(e), ...options.extraBody }), retry);
+    const rows = data.prompt_logprobs ?? data.choices?.[0]?.prompt_logprobs;
+    if (!Array.isArray(rows)) {
+      throw new Error(
+        `openai policy: ${path} returned no prompt_logprobs (the server must support vLLM's ` +
+          "prompt_logprobs to read a text's log-probabilities)",
+      );
+    }
+    return textFromPromptLogprobs(rows, r.text, r.from ?? 0);
+  };
+
   return {
     name,
     capabilities,
@@ -241,5 +324,6 @@ export async function createOpenAIPolicy(options: OpenAIPolicyOptions): Promise<
     api,
     start: (problem) => ({ problem, text: "", steps: [] }),
     extend,
+    logprobs: (requests) => Promise.all(requests.map(readText)),
   };
 }

@@ -168,3 +168,36 @@ Deno.test("a run survives the server being killed and restarted mid-run", async 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("served model: text log-probabilities over HTTP (prompt_logprobs) equal in-process ones", async () => {
+  const server = await spawnServer({ args: ARGS });
+  const local = await createOnnxPolicy(MODEL, { intraOpNumThreads: 1 });
+  try {
+    const p = PROBLEMS[0];
+    const requests = [
+      { problem: p.problem, text: p.solution },
+      { problem: p.problem, text: p.solution, from: p.solution.indexOf("\n\n") + 2 },
+      { problem: PROBLEMS[1].problem, text: "Step 1: 12 * 4 = 50\n\n" },
+    ];
+    const want = await local.logprobs(requests);
+    for (const api of ["chat", "completions"] as const) {
+      const remote = await createOpenAIPolicy({
+        endpoints: [server.url],
+        api,
+        ...(api === "completions" ? { promptFor: await promptFromFolder(MODEL) } : {}),
+      });
+      const got = await remote.logprobs(requests);
+      got.forEach((g, i) => {
+        assert.deepEqual(g.ends, want[i].ends, `${api} ${i}: token ends`);
+        assert.deepEqual(g.greedy, want[i].greedy, `${api} ${i}: greedy flags`);
+        g.logprobs.forEach((x, k) =>
+          assert.ok(Math.abs(x - want[i].logprobs[k]) < 1e-4, `${api} ${i}: token ${k}`)
+        );
+      });
+      assert.ok(got[2].greedy.includes(false), "a wrong result is not the greedy choice");
+    }
+  } finally {
+    await local.dispose();
+    await server.stop();
+  }
+});
