@@ -8,7 +8,9 @@
  * drawn from a hash of the seed, the problem, the step's position and **the step's text**, so
  * the same step written in two solutions gets the same (possibly wrong) verdict, as a learned
  * verifier's errors would be. Step k scores `1 − ε` when the (noisy) verdicts of steps 1..k are
- * all "right", else `ε` (ε = 0.001 keeps ratios of scores finite).
+ * all "right", else `ε` (ε = 0.001 keeps ratios of scores finite). A given step that holds several
+ * `"\n\n"` steps of the world (particle filtering scores a whole prefix as one) is judged step
+ * by step and scored by its last.
  *
  * It reads the gold plan: use it to measure methods, never as a default.
  *
@@ -25,7 +27,7 @@
  */
 import type { Scorer } from "../core/types.ts";
 import { fork, rng } from "../core/random.ts";
-import { checkSteps, evalSplit, type SyntheticProblem } from "../tasks/mod.ts";
+import { checkSteps, evalSplit, splitSteps, type SyntheticProblem } from "../tasks/mod.ts";
 
 /** Score of a prefix whose verdicts are all right; a wrong one scores `1 − ORACLE_HIGH`. */
 export const ORACLE_HIGH = 0.999;
@@ -67,17 +69,21 @@ export function oracleScorer(options: OracleOptions = {}): Scorer {
     async score(requests, opts) {
       return requests.map((r) => {
         const problem = lookup(r.problem);
-        const verdicts = checkSteps(problem, r.steps).steps;
-        // checkSteps drops empty steps; keep one score per given step
+        // a given step may hold several of the world's steps (particle filtering scores the
+        // whole prefix as one): judge the world's steps, report each given step's last verdict
+        const parts = r.steps.map((s) => splitSteps(s).filter((x) => x.trim().length > 0));
+        const flat = parts.flat();
+        const verdicts = checkSteps(problem, flat).steps;
         let ok = true;
         let v = 0;
-        const out = r.steps.map((s, k) => {
-          if (s.trim().length > 0) {
-            let right = verdicts[v++]?.locallyCorrect ?? false;
-            if (flip > 0 && rng(fork(seed, "oracle", r.problem, k, s.trim())).uniform() < flip) {
+        const out = parts.map((sub) => {
+          for (const s of sub) {
+            let right = verdicts[v]?.locallyCorrect ?? false;
+            if (flip > 0 && rng(fork(seed, "oracle", r.problem, v, s.trim())).uniform() < flip) {
               right = !right;
             }
             ok &&= right;
+            v++;
           }
           return ok ? ORACLE_HIGH : 1 - ORACLE_HIGH;
         });

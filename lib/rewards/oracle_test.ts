@@ -66,3 +66,17 @@ Deno.test("oracle refuses a problem it does not know and a flip outside [0, 1]",
   );
   assert.throws(() => oracleScorer({ flip: 1.5 }), /flip must be in \[0, 1\]/);
 });
+
+Deno.test("oracle: a prefix given as one step is judged step by step (particle filtering)", async () => {
+  const scorer = oracleScorer();
+  for (const [i, p] of problems.slice(0, 20).entries()) {
+    const flawed = flawedSolution(p, i);
+    if (!flawed) continue;
+    const steps = flawed.steps.map((s, k, all) => (k < all.length - 1 ? `${s}\n\n` : s));
+    const [[joined]] = await scorer.score([{ problem: p.problem, steps: [steps.join("")] }]);
+    assert.equal(joined, LOW);
+    const gold = goldSteps(p).map((s, k, all) => (k < all.length - 1 ? `${s}\n\n` : s));
+    const [[whole]] = await scorer.score([{ problem: p.problem, steps: [gold.join("")] }]);
+    assert.equal(whole, ORACLE_HIGH);
+  }
+});

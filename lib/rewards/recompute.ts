@@ -15,7 +15,9 @@
  * {@linkcode recomputeScorer} without a head counts disagreements (each halves the step's
  * probability); with a trained head (`models/verifiers/recompute.json`) the head turns them into
  * P(step right). Either way the score of step k is the product over steps 1..k: the probability
- * that no step so far is wrong, so the last step's score ranks whole solutions.
+ * that no step so far is wrong, so the last step's score ranks whole solutions. A given step that
+ * holds several `"\n\n"` steps (particle filtering scores a whole prefix as one) is read step by
+ * step and scored through its last.
  *
  * The drill prompts are the embedded world's (`lib/tasks/synthetic.ts` trains the policy on
  * one-operation drills); other policies can pass their own through `prompts`.
@@ -367,12 +369,34 @@ export function recomputeScorer(
   return {
     name: options.name ?? (head ? "recompute-head" : "recompute"),
     async score(requests, opts) {
-      const feats = await featurizer.features(requests);
-      return feats.map((steps) => {
+      // a given step may hold several "\n\n" steps (particle filtering scores a whole prefix as
+      // one): score the world's steps and report, for each given step, the product through its last
+      const parts = requests.map((r) => r.steps.map(subSteps));
+      const feats = await featurizer.features(
+        requests.map((r, i) => ({ problem: r.problem, steps: parts[i].flat() })),
+      );
+      return feats.map((steps, i) => {
         let p = 1;
-        const out = steps.map((f) => (p *= local(f)));
+        const through = steps.map((f) => (p *= local(f)));
+        let at = 0;
+        const out = parts[i].map((sub) => {
+          at += sub.length;
+          return at > 0 ? through[at - 1] : 1;
+        });
         return opts?.lastOnly ? (out.length ? [out[out.length - 1]] : [1]) : out;
       });
     },
   };
+}
+
+/** A step cut after each `"\n\n"` (delimiters kept; a step without one is itself). */
+function subSteps(step: string): string[] {
+  const out: string[] = [];
+  let from = 0;
+  for (let at = step.indexOf("\n\n"); at >= 0; at = step.indexOf("\n\n", from)) {
+    out.push(step.slice(from, at + 2));
+    from = at + 2;
+  }
+  if (from < step.length || out.length === 0) out.push(step.slice(from));
+  return out;
 }

@@ -141,3 +141,12 @@ Deno.test("logprob: exp of the mean token log-probability of each prefix, read o
     /cannot read token log-probabilities/,
   );
 });
+
+Deno.test("recompute and oracle read a prefix given as one step as its own steps", async () => {
+  const scorer = recomputeScorer(arithmeticReader());
+  const [[whole]] = await scorer.score([{ problem, steps: [slip.join("")] }]);
+  const [[last]] = await scorer.score([{ problem, steps: slip }], { lastOnly: true });
+  assert.equal(whole, last);
+  const [two] = await scorer.score([{ problem, steps: [right[0] + right[1], right[2]] }]);
+  assert.deepEqual(two, [1, 1]);
+});
