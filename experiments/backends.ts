@@ -184,6 +184,7 @@ export interface ScorerContext {
 /** Throw a one-line usage error unless `spec` names a verifier, a URL or a folder. */
 function checkSpec(flag: string, spec: string): void {
   if (/^https?:\/\//.test(spec) || spec.includes("/") || spec.startsWith(".")) return;
+  if (spec.startsWith("recompute-head=")) return;
   if (/^oracle(:(0|1|0?\.\d+))?$/.test(spec)) return;
   const names = VERIFIER_NAMES.filter((n) => n !== "oracle:P");
   if (([...names, "prm", "value", "twist"] as string[]).includes(spec)) return;
@@ -195,7 +196,7 @@ function checkSpec(flag: string, spec: string): void {
 
 /**
  * Open the scorer a spec names: `recompute-head` (re-computation features through the trained
- * head in `models/verifiers/recompute.json`), `recompute` (disagreement counts), `logprob`
+ * head in `models/verifiers/recompute.json`; `recompute-head=FILE` another such head), `recompute` (disagreement counts), `logprob`
  * (self-certainty), `oracle` / `oracle:P` (the step checker with a share P of verdicts flipped;
  * synthetic problems only), `prm-head` / `value-head` / `twist-head` (the hidden-state heads;
  * `prm`, `value`, `twist` are the same), an ONNX PRM folder in the Qwen2.5-Math-PRM contract
@@ -222,8 +223,10 @@ export async function openScorer(
     }
     if (spec === "logprob") return logprobScorer(policy);
     if (spec === "recompute") return recomputeScorer(policy);
-    if (spec === "recompute-head") {
-      const path = `${VERIFIERS_DIR}/recompute.json`;
+    if (spec === "recompute-head" || spec.startsWith("recompute-head=")) {
+      const path = spec.includes("=")
+        ? spec.slice(spec.indexOf("=") + 1)
+        : `${VERIFIERS_DIR}/recompute.json`;
       const head = await loadPolicyHead(path, "prm", policy, { dim: RECOMPUTE_FEATURES.length });
       return recomputeScorer(policy, { head });
     }

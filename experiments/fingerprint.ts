@@ -38,9 +38,12 @@ async function verifierIdentity(d: { prm: string; value: string }) {
   const files: Record<string, string | null> = {};
   verifierFiles.forEach((f, i) => (files[fromRoot(f)] = shas[i]));
   for (const spec of [d.prm, d.value]) {
-    if (spec.includes("/") && !/^https?:/.test(spec) && !(fromRoot(spec) in files)) {
-      files[fromRoot(`${spec}/onnx/model.onnx`)] = await shaOrNull(`${spec}/onnx/model.onnx`);
-    }
+    const file = spec.startsWith("recompute-head=")
+      ? spec.slice(spec.indexOf("=") + 1)
+      : spec.includes("/") && !/^https?:/.test(spec)
+      ? `${spec}/onnx/model.onnx`
+      : null;
+    if (file && !(fromRoot(file) in files)) files[fromRoot(file)] = await shaOrNull(file);
   }
   return { prm: fromRoot(d.prm), value: fromRoot(d.value), files };
 }

@@ -21,11 +21,66 @@ import {
   recomputeFeaturizer,
   saveHead,
 } from "../lib/rewards/mod.ts";
-import { numberFlag, parseCli, progress, runMain } from "../lib/runs/mod.ts";
-import { trainStream } from "../lib/tasks/mod.ts";
-import { type HeadDataset, trainHead } from "../lib/train/mod.ts";
+import {
+  numberFlag,
+  parseCli,
+  progress,
+  readJsonlStrict,
+  runMain,
+  UsageError,
+} from "../lib/runs/mod.ts";
+import { problemById, trainStream } from "../lib/tasks/mod.ts";
+import { type HeadDataset, type LabelRecord, trainHead } from "../lib/train/mod.ts";
 import { fromRoot, openBackend, ROOT, VERIFIERS_DIR } from "./backends.ts";
 import { type CandidateSet, sampleCandidates } from "./candidates.ts";
+
+/** Where step labels come from (`--source`): the step checker, or a Monte-Carlo labeller. */
+export type LabelSource = "truth" | "math-shepherd" | "omegaprm" | "amcs";
+
+/**
+ * Per-step local labels from cumulative ones ("the prefix through step k is still right / can
+ * still reach the answer"): a step is right while every label so far is 1, the first 0 marks the
+ * wrong step, and nothing after it (or after an unknown label) is a label of its own step.
+ *
+ * @example
+ * ```ts
+ * localLabels([1, 1, 0, 1]); // [1, 1, 0]
+ * localLabels([1, null, 1]); // [1]
+ * ```
+ */
+export function localLabels(cumulative: readonly (number | null)[]): number[] {
+  const out: number[] = [];
+  for (const c of cumulative) {
+    if (c === null || c === undefined) break;
+    out.push(c > 0 ? 1 : 0);
+    if (c <= 0) break;
+  }
+  return out;
+}
+
+/** Candidate sets from `deno task label` records: each labelled path with labels from `source`. */
+export function labelledSets(
+  records: readonly LabelRecord[],
+  source: LabelSource,
+  paths: string,
+  problemOf: (id: string) => string,
+): CandidateSet[] {
+  return records.filter((r) => r.method === (source === "truth" ? paths : source)).map((r) => ({
+    id: r.id,
+    problem: problemOf(r.id),
+    gold: "",
+    candidates: r.solutions.map((s) => {
+      const labels = localLabels(source === "truth" ? (s.truth ?? []) : s.labels);
+      return {
+        text: s.steps.join(""),
+        steps: s.steps.slice(0, labels.length),
+        answer: null,
+        correct: false,
+        local: labels.map((x) => x > 0),
+      };
+    }).filter((c) => c.steps.length > 0),
+  }));
+}
 
 /** Step rows (features, local verdict, problem) of candidate sets, for training. */
 export async function verifierDataset(
@@ -68,13 +123,19 @@ async function main() {
     hidden: { type: "string", default: "0" },
     model: { type: "string" },
     samples: { type: "string" },
+    labels: { type: "string" },
+    source: { type: "string", default: "truth" },
+    paths: { type: "string", default: "math-shepherd" },
     out: { type: "string" },
     help: { type: "boolean", short: "h" },
   }, false);
   if (values.help) {
     console.log(
       "usage: deno task train-verifier [--problems 600] [--n 16] [--stream 7] [--seed 1]\n" +
-        "  [--hidden 0] [--model DIR] [--samples FILE] [--out FILE]",
+        "  [--hidden 0] [--model DIR] [--samples FILE] [--out FILE]\n" +
+        "  [--labels FILE --source truth|math-shepherd|omegaprm|amcs [--paths METHOD]]\n" +
+        "  (--labels: train on the paths of a deno task label file, labelled by --source; truth\n" +
+        "  labels the paths of --paths, default math-shepherd, with the step checker)",
     );
     return;
   }
@@ -85,17 +146,50 @@ async function main() {
   const hidden = numberFlag("hidden", values.hidden, { integer: true, min: 0 });
   const out = values.out ?? `${VERIFIERS_DIR}/recompute.json`;
   const samples = values.samples ?? `${ROOT}results/tmp/verifier-train/candidates.jsonl`;
-  const it = trainStream(stream);
-  const problems = Array.from({ length: count }, () => it.next().value);
+  const source = values.source as LabelSource;
+  if (!["truth", "math-shepherd", "omegaprm", "amcs"].includes(source)) {
+    throw new UsageError(
+      `--source must be truth, math-shepherd, omegaprm or amcs, got "${source}"`,
+    );
+  }
   const backend = await openBackend({ model: values.model });
   try {
-    const sets = await sampleCandidates(problems, backend.policy, {
-      n,
-      temperature: 0.8,
-      seed,
-      out: samples,
-      label: "train samples",
-    });
+    let sets: CandidateSet[];
+    let described: Record<string, unknown>;
+    if (values.labels) {
+      const records = await readJsonlStrict<LabelRecord>(values.labels);
+      sets = labelledSets(records, source, values.paths!, (id) => {
+        const p = problemById(id);
+        if (!p) throw new UsageError(`${values.labels}: unknown problem id ${id}`);
+        return p.problem;
+      });
+      if (sets.length === 0) {
+        throw new UsageError(
+          `${values.labels}: no records of ${source === "truth" ? values.paths : source}`,
+        );
+      }
+      described = {
+        source: `${fromRoot(values.labels)}: paths of ${
+          source === "truth" ? values.paths : source
+        }`,
+        labels: source === "truth" ? "step checker (truth field)" : `${source} hard labels`,
+        problems: sets.length,
+      };
+    } else {
+      const it = trainStream(stream);
+      const problems = Array.from({ length: count }, () => it.next().value);
+      sets = await sampleCandidates(problems, backend.policy, {
+        n,
+        temperature: 0.8,
+        seed,
+        out: samples,
+        label: "train samples",
+      });
+      described = {
+        source: `policy samples of trainStream(${stream}), first ${count} problems`,
+        samples: `${n} per problem at T = 0.8, seed ${seed}`,
+      };
+    }
     const featurizer = recomputeFeaturizer(backend.policy);
     const data = await verifierDataset(
       sets,
@@ -118,13 +212,13 @@ async function main() {
         sha256: await fileSha256(modelFile),
       },
       data: {
-        source: `policy samples of trainStream(${stream}), first ${count} problems`,
-        samples: `${n} per problem at T = 0.8, seed ${seed}`,
+        ...described,
         rows: data.target.length,
         positives: data.target.reduce((a, b) => a + b, 0),
-        target: "step checker's local verdict (right operation and arithmetic)",
-        command: `deno task train-verifier --problems ${count} --n ${n} --stream ${stream} ` +
-          `--seed ${seed} --hidden ${hidden}`,
+        target: values.labels
+          ? "local label of each step up to the first wrong one"
+          : "step checker's local verdict of every step (consistent carry)",
+        command: `deno task train-verifier ${Deno.args.join(" ")}`,
       },
       notes: [
         "Scores P(step right); the recompute scorer multiplies them over steps 1..k.",

@@ -64,9 +64,11 @@ const slug = (spec: string) => fromRoot(spec).replace(/[^A-Za-z0-9.-]+/g, "_");
 async function verifierIdentity(spec: string, heads: string): Promise<Record<string, string>> {
   const files = spec === "recompute-head"
     ? [`${VERIFIERS_DIR}/recompute.json`]
+    : spec.startsWith("recompute-head=")
+    ? [spec.slice(spec.indexOf("=") + 1)]
     : /^(prm|value|twist)(-head)?$/.test(spec)
     ? [`${heads}/${spec.replace("-head", "")}.json`]
-    : spec.includes("/")
+    : spec.includes("/") && !spec.includes("=")
     ? [`${spec}/onnx/model.onnx`]
     : [];
   const out: Record<string, string> = {};
