@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import { DEFAULT_LIMITS, gradeAnswer, isEquivalent, warmUp } from "../lib/grading/mod.ts";
 import { readJsonlStrict } from "../lib/runs/mod.ts";
 
-const CANDIDATES = ["../data/math500_test.jsonl", "../../shared/data/math500_test.jsonl"].map((p) =>
+const CANDIDATES = ["../data/math500_test.jsonl"].map((p) =>
   fileURLToPath(new URL(p, import.meta.url))
 );
 

@@ -41,7 +41,7 @@ export function wilsonInterval(
 /**
  * The Wilson interval's center and half-width before clipping to [0, 1]:
  * `center = (p̂ + z²/2n)/(1 + z²/n)`, `halfWidth = z·sqrt(p̂(1−p̂)/n + z²/4n²)/(1 + z²/n)`.
- * AMCS (algorithms.md §8.2) stops sampling when the half-width is small enough. No argument
+ * AMCS (docs/algorithms.md §8.2) stops sampling when the half-width is small enough. No argument
  * checks: callers pass `n ≥ 1` and `0 ≤ successes ≤ n`.
  *
  * @example

@@ -2,8 +2,8 @@
  * A small head on frozen policy hidden states: standardise, then linear (or one tanh hidden
  * layer), giving one logit. The kind decides the link:
  *
- * - `value` — AlphaMath value head (algorithms.md §5.6): `v = tanh(z)` in [−1, 1], trained by MSE to
- *   the outcome ±1; as a probability `(v + 1) / 2` (= σ(2z)).
+ * - `value` — AlphaMath value head (docs/algorithms.md §5.6): `v = tanh(z)` in [−1, 1], trained by
+ *   MSE to the outcome ±1; as a probability `(v + 1) / 2` (= σ(2z)).
  * - `twist` — TSMC twist ψ = σ(z) (§4.2/§4.3, trained with CTL, [UNVERIFIED] against the paper code).
  * - `prm` — step-correctness probability σ(z), BCE on step labels (§1.3 PRM semantics).
  * - `qsharp` — Q# classifier (§7.2): σ(z_a) = P(the π_ref rollout ends correct | prefix, next

@@ -1,7 +1,7 @@
 /**
  * Reward-model scorers behind the core `Scorer` interface: trained heads on the policy's hidden
  * states (value §5.6, PRM, twist §4.3) and the Q# token classifier (§7), and step-tag PRMs in the
- * three input formats of algorithms.md §1.3 (Math-Shepherd `ки`, Qwen2.5-Math-PRM `<extra_0>`,
+ * three input formats of docs/algorithms.md §1.3 (Math-Shepherd `ки`, Qwen2.5-Math-PRM `<extra_0>`,
  * RLHFlow `+`/`-` turns). Step scores become one solution score with `aggregate` (last / min /
  * prod), re-exported from `lib/search/aggregate.ts`.
  *

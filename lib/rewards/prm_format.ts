@@ -1,5 +1,5 @@
 /**
- * PRM input building for the three step-tag formats of algorithms.md §1.3 (search-and-learn
+ * PRM input building for the three step-tag formats of docs/algorithms.md §1.3 (search-and-learn
  * `src/sal/models/reward_models.py` and the Qwen PRM model card). Pure functions: text in, text
  * (or chat messages) out; the tests compare them byte for byte with hand-written strings.
  *

@@ -1,5 +1,5 @@
 /**
- * Step-tag PRM scorers (algorithms.md §1.3): build the format's input text, tokenize, run the
+ * Step-tag PRM scorers (docs/algorithms.md §1.3): build the format's input text, tokenize, run the
  * model once over the whole sequence, read P(step correct) at the tag positions. The model side is
  * one function from token ids to logits, so the scorer is tested with fake logits; for a real
  * Hugging Face ONNX PRM folder use {@linkcode onnxStepTagPrm}.

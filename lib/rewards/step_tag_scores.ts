@@ -1,5 +1,6 @@
 /**
- * Reading step scores out of a PRM's token logits at the step-tag positions (algorithms.md §1.3):
+ * Reading step scores out of a PRM's token logits at the step-tag positions
+ * (docs/algorithms.md §1.3):
  *
  * - `math-shepherd`: at every position whose token is `ки`, softmax over the logits of the `+` and
  *   `-` tokens (ids 648, 387 for the Mistral tokenizer), take P(+).

@@ -1,5 +1,5 @@
 /**
- * Aggregation of per-step PRM scores into one solution score (algorithms.md §1.3,
+ * Aggregation of per-step PRM scores into one solution score (docs/algorithms.md §1.3,
  * sal `utils/score.py::aggregate_scores`).
  *
  * @example

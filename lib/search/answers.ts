@@ -4,7 +4,7 @@
  * Methods never parse answers themselves; majority voting, weighted voting and candidate
  * answers all go through a judge, so a run can swap in a stricter or faster grader. The default
  * judge, {@linkcode defaultJudge} ({@linkcode gradingJudge}), uses the project grader
- * (`lib/grading`: last `\boxed{}` extraction and MARIO_EVAL-style equivalence, algorithms.md
+ * (`lib/grading`: last `\boxed{}` extraction and MARIO_EVAL-style equivalence, docs/algorithms.md
  * §1.4); {@linkcode boxedJudge} is a lighter alternative (last `\boxed{}` and string equality
  * after normalisation).
  *

@@ -1,6 +1,6 @@
 /**
  * PRM-guided beam search over `"\n\n"` steps, as HF search-and-learn's `beam_search.py`
- * (algorithms.md §2.3).
+ * (docs/algorithms.md §2.3).
  *
  * N beams are extended one step each per iteration; each beam's whole prefix is scored
  * (split into `"\n\n"` steps) and aggregated; beams that ended (EOS, length, or an empty step)

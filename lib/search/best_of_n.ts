@@ -1,5 +1,5 @@
 /**
- * Best-of-N (algorithms.md §2.2): N independent solutions, the one with the highest aggregated
+ * Best-of-N (docs/algorithms.md §2.2): N independent solutions, the one with the highest aggregated
  * PRM score wins. A thin wrapper over {@linkcode samplingSearch} with `select: "bon"`; the
  * result also carries the majority and weighted-majority answers of the same samples.
  *

@@ -1,6 +1,6 @@
 /**
  * Diverse verifier tree search (DVTS), as HF search-and-learn's
- * `diverse_verifier_tree_search.py` (algorithms.md §2.4).
+ * `diverse_verifier_tree_search.py` (docs/algorithms.md §2.4).
  *
  * N/M independent subtrees; at each iteration every live subtree samples M next steps from its
  * current prefix, scores the M extended prefixes, and greedily follows the best one. A subtree

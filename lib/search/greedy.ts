@@ -1,6 +1,6 @@
 /**
  * Greedy decoding: one temperature-0 solution to EOS (the "pass@1 greedy" baseline of the
- * paper tables, e.g. AlphaMath `sbs_greedy.yaml` in algorithms.md §5.1).
+ * paper tables, e.g. AlphaMath `sbs_greedy.yaml` in docs/algorithms.md §5.1).
  *
  * @example
  * ```ts

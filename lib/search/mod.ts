@@ -1,6 +1,6 @@
 /**
  * Test-time search methods: greedy, sampling with majority / weighted majority / best-of-N,
- * beam search, DVTS, particle filtering and TSMC (algorithms.md §2–§4), their building blocks
+ * beam search, DVTS, particle filtering and TSMC (docs/algorithms.md §2–§4), their building blocks
  * (aggregation, voting, resampling, cost metering, traces) and the method registry.
  *
  * Every method has the signature

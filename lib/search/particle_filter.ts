@@ -1,7 +1,7 @@
 /**
  * Particle filtering with a PRM as the likelihood, as probabilistic-inference-scaling's
  * `particle_gibbs_batch.py::particle_gibbs_kernel` with one Gibbs sweep and no reference
- * particle (algorithms.md §3.2, §3.3).
+ * particle (docs/algorithms.md §3.2, §3.3).
  *
  * N particles take one `"\n\n"` step each; each particle's reward is the PRM score of its
  * whole prefix treated as ONE step (`scorer.score(..., { lastOnly: true })`, §3.3). While any

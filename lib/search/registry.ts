@@ -4,7 +4,7 @@
  *
  * Each entry has `run` (the method, taking a plain options object), `defaults` (every flag-able
  * option with its default: numbers, strings and booleans only — the judge and other objects are
- * passed in code), `describe` (one line, with the algorithms.md section) and `needsScorer`.
+ * passed in code), `describe` (one line, with the docs/algorithms.md section) and `needsScorer`.
  * Other methods add themselves here with {@linkcode entry}.
  *
  * @example
@@ -43,7 +43,7 @@ export interface MethodSpec {
   ): Promise<SearchResult>;
   /** Every flag-able option and its default. */
   defaults: Readonly<Record<string, FlagValue>>;
-  /** One line: what it is, with the algorithms.md section. */
+  /** One line: what it is, with the docs/algorithms.md section. */
   describe: string;
   /** Whether it needs a scorer. */
   needsScorer: boolean;

@@ -1,6 +1,6 @@
 /**
  * Resampling schemes for particle methods: multinomial, stratified, systematic and ordered
- * stratified (algorithms.md §3.2 uses multinomial; §4.2 TSMC uses
+ * stratified (docs/algorithms.md §3.2 uses multinomial; §4.2 TSMC uses
  * `ordered_stratified_resampling_multi`).
  *
  * Each takes normalised or unnormalised non-negative weights and returns `n` ancestor indices

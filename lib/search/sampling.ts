@@ -1,7 +1,7 @@
 /**
  * Independent sampling with answer selection: N full solutions, scored by a PRM when one is
  * given, then majority vote, reward-weighted majority and best-of-N all reported
- * (algorithms.md §2.2 best-of-N, §2.5 `pred_maj` / `pred_weighted` / `pred_naive`, §1.3
+ * (docs/algorithms.md §2.2 best-of-N, §2.5 `pred_maj` / `pred_weighted` / `pred_naive`, §1.3
  * aggregation).
  *
  * @example

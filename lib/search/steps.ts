@@ -1,5 +1,5 @@
 /**
- * Splitting a solution into `"\n\n"` steps for step-level scoring (algorithms.md §1.2: sal
+ * Splitting a solution into `"\n\n"` steps for step-level scoring (docs/algorithms.md §1.2: sal
  * BoN / beam / DVTS and PF delimit steps by `"\n\n"`).
  *
  * @example

@@ -1,6 +1,7 @@
 /**
  * Twisted sequential Monte Carlo (TSMC), step-level version of TSMC4MATH's generation script
- * (`decode_n_tokens_step`, algorithms.md §4.2), written against the {@linkcode Policy} interface.
+ * (`decode_n_tokens_step`, docs/algorithms.md §4.2), written against the {@linkcode Policy}
+ * interface.
  *
  * N particles form N/M independent groups of M. In each round every unfinished particle is
  * extended to its next step boundary (`"\n\n"`, kept) or to EOS; a boundary only counts once the

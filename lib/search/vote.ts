@@ -1,6 +1,6 @@
 /**
  * Choosing a final answer from scored candidates: majority vote, reward-weighted majority and
- * best-of-N (algorithms.md §2.5: sal `pred_maj`, `pred_weighted`, `pred_naive`; §9 BoN row).
+ * best-of-N (docs/algorithms.md §2.5: sal `pred_maj`, `pred_weighted`, `pred_naive`; §9 BoN row).
  *
  * Answers are grouped into classes with the judge's `same` (grader-equal answers vote
  * together; each class is named by its first member's answer). Candidates without an answer

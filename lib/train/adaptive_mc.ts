@@ -1,6 +1,6 @@
 /**
  * Monte-Carlo estimation of MC(s) = P(rollout from s is correct): fixed-k (OmegaPRM, §8.1) and
- * AMCS's adaptive allocation (algorithms.md §8.2a, AMCTS `monte_carlo_estimation_adaptive`):
+ * AMCS's adaptive allocation (docs/algorithms.md §8.2a, AMCTS `monte_carlo_estimation_adaptive`):
  *
  * ```text
  * k0 rollouts (bounded by budget and k_max_node); MC ∈ {0,1} → stop

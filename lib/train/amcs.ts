@@ -1,5 +1,5 @@
 /**
- * AMCS (Ma et al., algorithms.md §8.2): OmegaPRM's tree search with (a) adaptive Monte-Carlo
+ * AMCS (Ma et al., docs/algorithms.md §8.2): OmegaPRM's tree search with (a) adaptive Monte-Carlo
  * estimation (Wilson intervals over k-means clusters of [nll/word, log length]), (b) time-varying
  * selection `(1−w)·Q + w·U`, `w = exp(−t/20)`, and (c) rollout filters (> 3 U+FFFD characters or
  * total NLL > 100 never enter the candidate pool).

@@ -1,6 +1,6 @@
 /**
  * K-means (Lloyd's algorithm) with seeded random initialisation, for AMCS's rollout clusters
- * (algorithms.md §8.2: K = 3, 20 iterations, random init, on z-scored [nll, log length]).
+ * (docs/algorithms.md §8.2: K = 3, 20 iterations, random init, on z-scored [nll, log length]).
  *
  * @example
  * ```ts

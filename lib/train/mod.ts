@@ -1,6 +1,6 @@
 /**
  * Training-time side of reward models (issue 7): step labelling by Monte-Carlo rollouts
- * (Math-Shepherd, OmegaPRM, AMCS — algorithms.md §8), label quality against a step checker,
+ * (Math-Shepherd, OmegaPRM, AMCS — docs/algorithms.md §8), label quality against a step checker,
  * frozen-feature extraction and hand-written head training (value §5.6, TSMC twist §4.3
  * [UNVERIFIED], PRM, Q# classifier §7.2), head files with cards.
  *

@@ -1,5 +1,5 @@
 /**
- * OmegaPRM step labelling (algorithms.md §8.1) with the AMCS variants (§8.2) as options.
+ * OmegaPRM step labelling (docs/algorithms.md §8.1) with the AMCS variants (§8.2) as options.
  *
  * A tree of step prefixes with Monte-Carlo values MC(s). A candidate pool C holds
  * (state, incorrect rollout) pairs; each search pops the best by

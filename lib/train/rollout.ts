@@ -1,7 +1,7 @@
 /**
  * Monte-Carlo rollouts for step labelling: complete a step prefix to EOS through the
  * {@linkcode Policy} interface (`extend` with `stop: []`), grade each completion, and count every
- * rollout against a budget. Shared by Math-Shepherd, OmegaPRM and AMCS (algorithms.md §8).
+ * rollout against a budget. Shared by Math-Shepherd, OmegaPRM and AMCS (docs/algorithms.md §8).
  *
  * @example
  * ```ts

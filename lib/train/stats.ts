@@ -2,7 +2,7 @@
  * Small statistics used to judge labels and heads: ROC AUC, Wilson score intervals, binary
  * classification counts (accuracy, F1) and a seeded percentile bootstrap.
  *
- * The Wilson interval is the one AMCS uses for adaptive Monte-Carlo estimation (algorithms.md
+ * The Wilson interval is the one AMCS uses for adaptive Monte-Carlo estimation (docs/algorithms.md
  * §8.2); its formula lives in `lib/metrics/wilson.ts`, this wrapper adds the half-width.
  *
  * @module

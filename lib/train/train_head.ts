@@ -3,7 +3,7 @@
  * mini-batches and early stopping on a held-out split of problems.
  *
  * Losses (z = head logit):
- * - `value` — AlphaMath (algorithms.md §5.6): `(tanh(z) − y)²`, y = outcome ±1.
+ * - `value` — AlphaMath (docs/algorithms.md §5.6): `(tanh(z) − y)²`, y = outcome ±1.
  * - `prm` — BCE(σ(z), step label) on the step's last token (§1.3 semantics: P(step correct)).
  * - `qsharp` — Q# (§7.2): BCE(σ(z), rollout outcome 0/1) at every token position of the sample.
  * - `twist` — TSMC CTL (§4.3, **[UNVERIFIED]** sample-based reconstruction, not checked against
@@ -415,7 +415,7 @@ export function trainHead(ds: HeadDataset, opts: TrainOptions): TrainResult {
       notes: [
         ...(kind === "twist"
           ? [
-            "[UNVERIFIED] CTL loss reconstructed from the paper (algorithms.md §4.3), not its code",
+            "[UNVERIFIED] CTL loss reconstructed from the paper (docs/algorithms.md §4.3), not its code",
           ]
           : []),
         ...(opts.notes ?? []),
