@@ -21,9 +21,9 @@ import { MAX_STEPS, SOLUTION_TOKENS, STEP_TOKENS } from "./search_and_learn.ts";
 export const SBS_WIDTHS = [1, 2, 3, 5] as const;
 
 const T5 = "Chen et al., arXiv 2405.03553 (NeurIPS 2024, OpenReview VaXnxQ3UKo), Table 5 " +
-  "(MATH test, AlphaMath-7B round 3), via paper-tables.md §6 (third-party full-text copy)";
-const T2 = "Chen et al., arXiv 2405.03553 (NeurIPS 2024), Table 2 GSM8K column, via " +
-  "paper-tables.md §6 (row labels follow the paper's text: uncertain)";
+  "(MATH test, AlphaMath-7B round 3), from a third-party full-text copy (docs/paper-tables.md §6)";
+const T2 = "Chen et al., arXiv 2405.03553 (NeurIPS 2024), Table 2 GSM8K column (row labels " +
+  "follow the paper's text: uncertain; docs/paper-tables.md §6)";
 
 /** One Table 5 row: accuracy %, seconds per question, steps per solution, solutions. */
 export interface AlphaMathRow {
@@ -34,7 +34,7 @@ export interface AlphaMathRow {
   solutions: string;
 }
 
-/** Table 5 of the paper (MATH), as in paper-tables.md §6. */
+/** Table 5 of the paper (MATH), as in docs/paper-tables.md §6. */
 export const TABLE5: readonly AlphaMathRow[] = [
   { method: "Greedy", acc: 53.62, time: 1.6, steps: 3.10, solutions: "1" },
   { method: "Maj@5", acc: 61.84, time: 2.9, steps: 2.88, solutions: "5" },
@@ -45,7 +45,7 @@ export const TABLE5: readonly AlphaMathRow[] = [
   { method: "MCTS (B1=1)", acc: 64.02, time: 10.1, steps: 3.76, solutions: "n" },
 ];
 
-/** Table 2 GSM8K values of the AlphaMath rows (row labels uncertain, see paper-tables.md §6). */
+/** Table 2 GSM8K values of the AlphaMath rows (labels uncertain, see docs/paper-tables.md §6). */
 const TABLE2_GSM8K: readonly [string, number][] = [
   ["Greedy", 73.5],
   ["SBS (B1=1)", 81.1],
@@ -95,7 +95,8 @@ const PAPER: PaperNumber[] = [
     setting: "DeepSeekMath-7B AlphaMath, MATH",
     metric: "accuracy %",
     value: null,
-    source: "paper-tables.md §6: not recovered (Table 5 values used for MATH)",
+    source: "Chen et al., arXiv 2405.03553, Table 2 MATH column: not recovered " +
+      "(docs/paper-tables.md §6); Table 5 values used for MATH",
   },
 ];
 

@@ -25,7 +25,7 @@ export interface PaperNumber {
   metric: string;
   /** The value, or null where the paper's number was not recovered. */
   value: number | null;
-  /** Citation (paper, table, version) as given in shared/docs. */
+  /** Citation (paper, table, version), as listed in docs/paper-tables.md. */
   source: string;
   /** True where the docs tag the number or rule [UNVERIFIED]. */
   unverified?: boolean;

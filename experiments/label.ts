@@ -1,7 +1,7 @@
 /**
  * `deno task label --method math-shepherd|omegaprm|amcs[,...] --limit N --budget K[,K2] --seed S --out FILE`
  *
- * Step labelling on the synthetic task with the embedded policy (algorithms.md §8): for each
+ * Step labelling on the synthetic task with the embedded policy (docs/algorithms.md §8): for each
  * problem, each method and each rollout budget (total rollouts per problem), label step prefixes
  * by Monte-Carlo rollouts and append one JSONL record (problem id, labelled paths with hard
  * labels, soft values, rollouts per step, the step checker's truth) to `--out`. Resumable: a rerun

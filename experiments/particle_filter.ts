@@ -21,7 +21,8 @@ export const PF_BUDGETS = [1, 2, 4, 8, 16] as const;
 
 const SOURCE =
   "Puri et al., arXiv 2502.01618, Table 1 (budget 64 generations, Qwen2.5-Math-PRM-7B, LLM " +
-  "temperature 0.8), via paper-tables.md §4 (third-party copies of the arXiv table; both agree)";
+  "temperature 0.8), from two third-party copies of the arXiv table that agree " +
+  "(docs/paper-tables.md §4)";
 
 /** Table 1, MATH500 column (the AIME 2024 column is left out: no synthetic counterpart). */
 const TABLE1: readonly [string, readonly [number, number, number, number, number]][] = [

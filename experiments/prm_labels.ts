@@ -1,7 +1,7 @@
 /**
  * Process-supervision labels (AMCS: Ma et al., arXiv 2509.24351; OmegaPRM: Luo et al., arXiv
- * 2406.06592; Math-Shepherd; algorithms.md §8): how good are Monte-Carlo step labels, and does a
- * PRM trained on them pick better answers? `deno task repro prm_labels`.
+ * 2406.06592; Math-Shepherd; docs/algorithms.md §8): how good are Monte-Carlo step labels, and
+ * does a PRM trained on them pick better answers? `deno task repro prm_labels`.
  *
  * Part 1 (`summary.extra.labels`): the reward engineer's labelling and label-quality functions
  * (`lib/train`: `labelProblem`, `labelQuality`) label the first third of the run's problems (at
@@ -80,10 +80,10 @@ export const PRM_ARMS: Arm[] = [
   },
 ];
 
-const AMCS_ABS = "Ma et al., arXiv 2509.24351v1, abstract (paper-tables.md §3)";
+const AMCS_ABS = "Ma et al., arXiv 2509.24351v1, abstract (docs/paper-tables.md §3)";
 const AMCS_REV = "ICLR 2026 OpenReview reviews of arXiv 2509.24351 (paper withdrawn), " +
-  "third-party copy (paper-tables.md §3)";
-const OMEGA_ABS = "Luo et al., arXiv 2406.06592, abstract (algorithms.md §8.1 [abstract])";
+  "third-party copy (docs/paper-tables.md §3)";
+const OMEGA_ABS = "Luo et al., arXiv 2406.06592, abstract (docs/paper-tables.md §3)";
 
 /** The papers' numbers: AMCS abstract and reviewer quotes, OmegaPRM abstract. */
 export const PRM_PAPER: PaperNumber[] = [
@@ -119,7 +119,8 @@ export const PRM_PAPER: PaperNumber[] = [
     setting: "per policy × search method × benchmark; BoN N not recovered",
     metric: "accuracy %",
     value: null,
-    source: "paper-tables.md §3: not recovered; take it from arXiv 2509.24351",
+    source: "Ma et al., arXiv 2509.24351, Table 1: not recovered (docs/paper-tables.md §3); " +
+      "take it from the paper",
   },
   ...([
     ["Gemini Pro", "MATH500", 51, 69.4],

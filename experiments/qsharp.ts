@@ -1,6 +1,6 @@
 /**
  * Q# reproduction (Zhou, Wang et al., "Provably Optimal Distributional RL for LLM Post-Training",
- * NeurIPS 2025, arXiv 2502.20548; algorithms.md §7): value-guided decoding with the Q# token
+ * NeurIPS 2025, arXiv 2502.20548; docs/algorithms.md §7): value-guided decoding with the Q# token
  * classifier against π_ref (η = 0, the unguided policy) and the CD baseline (offset η·p), at
  * several η, reporting what the paper's Table 1 reports — pass@1, maj1@8 and KL(π ‖ π_ref).
  * `deno task repro qsharp`.
@@ -36,7 +36,10 @@ export const QSHARP_ETAS = [0.1, 1, 10] as const;
 /** The η values (paper convention) of the CD baseline arms. */
 export const CD_ETAS = [0.1, 1] as const;
 
-/** The paper's evaluation sampling (§2 Settings: T = 0.8, nucleus 0.9, top-20 tokens scored). */
+/**
+ * The paper's evaluation sampling (docs/paper-tables.md §2: T = 0.8, nucleus 0.9, top-20 tokens
+ * scored).
+ */
 const SAMPLING = {
   n: QSHARP_SAMPLES,
   temperature: 0.8,
@@ -79,7 +82,7 @@ export const QSHARP_ARMS: Arm[] = [
 ];
 
 const SOURCE = "Zhou, Wang et al., arXiv 2502.20548, NeurIPS 2025 camera-ready, Table 1 " +
-  "(via paper-tables.md §2, a third-party full-text copy of the camera-ready version)";
+  "(from a third-party full-text copy of the camera-ready version; docs/paper-tables.md §2)";
 
 /** Table 1 of the paper: [benchmark, metric, generator, π_ref, CD, Q♯] (KL of π_ref is "–"). */
 const TABLE1: [string, string, string, number | null, number, number][] = [

@@ -1,17 +1,18 @@
 /**
  * rStar-Math reproduction (Guan et al., "rStar-Math: Small LLMs Can Master Math Reasoning with
- * Self-Evolved Deep Thinking", arXiv 2501.04519; algorithms.md §6): step-level MCTS with UCT and a
- * process preference model (PPM) scoring every new node, against greedy decoding (System 1),
+ * Self-Evolved Deep Thinking", arXiv 2501.04519; docs/algorithms.md §6): step-level MCTS with UCT
+ * and a process preference model (PPM) scoring every new node, against greedy decoding (System 1),
  * majority voting and ORM best-of-N (the paper's Table 8 reward-model ablation).
  * `deno task repro rstar`.
  *
  * The PPM is the value head on the policy's hidden states (score read as `2p − 1`, the
  * `tanh(r/5)` range). One MCTS run per problem answers with its best-scored final (the paper's
- * "trajectory"); the paper pools 8 or 64 such runs (§6.4), so our number is rStar-Math¹.
+ * "trajectory"); the paper pools 8 or 64 such runs (docs/algorithms.md §6.4), so our number is
+ * rStar-Math¹.
  * `summary.extra.selections.rstar` also votes over all the finals one run found.
  *
  * Uncertain paper numbers (marked unverified): Table 5 and Table 8 come from an AI re-rendering of
- * the arXiv v1 tables (paper-tables.md §5), and that copy mislabels one block.
+ * the arXiv v1 tables (docs/paper-tables.md §5), and that copy mislabels one block.
  *
  * @example
  * ```ts ignore
@@ -78,12 +79,12 @@ export const RSTAR_ARMS: Arm[] = [
   },
 ];
 
-const T1 = "Guan et al., arXiv 2501.04519v1, Table 1 (via paper-tables.md §5: arXiv HTML and a " +
-  "third-party copy of the table)";
+const T1 = "Guan et al., arXiv 2501.04519v1, Table 1 (from the arXiv HTML and a third-party " +
+  "copy of the table; docs/paper-tables.md §5)";
 const T5 = "Guan et al., arXiv 2501.04519v1, Table 5, via an AI re-rendering of the arXiv tables " +
-  "(github.com/deep-diver/ai-paper-reviewer; paper-tables.md §5) — uncertain, not verbatim";
+  "(github.com/deep-diver/ai-paper-reviewer; docs/paper-tables.md §5) — uncertain, not verbatim";
 const T8 = "Guan et al., arXiv 2501.04519v1, Table 8 (reward-model ablation, Qwen2.5-Math-7B " +
-  "policy), via the same AI re-rendering as Table 5 (paper-tables.md §5) — uncertain";
+  "policy), via the same AI re-rendering as Table 5 (docs/paper-tables.md §5) — uncertain";
 
 function row(
   table: string,
@@ -181,9 +182,10 @@ export async function rstarExtra(ctx: ExperimentContext): Promise<Record<string,
       }
       : {},
     notes: [
-      "One MCTS run per problem (rStar-Math¹); the paper pools 8 or 64 runs (§6.4).",
+      "One MCTS run per problem (rStar-Math¹); the paper pools 8 or 64 runs " +
+      "(docs/algorithms.md §6.4).",
       "PPM = the value head (score 2p − 1); the paper's PPM is a 7B preference model trained on " +
-      "step pairs (§6.5), ours a head on the 1M-parameter policy.",
+      "step pairs (docs/algorithms.md §6.5), ours a head on the 1M-parameter policy.",
       "selections.rstar: majority / PPM-weighted / best over all valid finals the run found " +
       "(a problem with no final counts as wrong); its .best is the arm's own answer.",
     ],

@@ -142,7 +142,7 @@ export const GREEDY_ARM: Arm = {
 
 const PF_T1 =
   "Puri et al., arXiv 2502.01618, Table 1 (MATH500, budget 64 generations, Qwen2.5-Math-PRM-7B), " +
-  "via paper-tables.md §4 (third-party copies of the arXiv table)";
+  "from third-party copies of the arXiv table (docs/paper-tables.md §4)";
 
 /** Paper numbers: PF Table 1 rows for the search-and-learn default policy, and what is missing. */
 const PAPER: PaperNumber[] = [
@@ -166,8 +166,8 @@ const PAPER: PaperNumber[] = [
     setting: "Llama-3.2-1B-Instruct + RLHFlow PRM, MATH500, N = 4…256",
     metric: "accuracy %",
     value: null,
-    source: "algorithms.md §2.5: search-and-learn has no table; its results are in the HF blog, " +
-      "not recovered here",
+    source: "HF blog 'Scaling test-time compute' (search-and-learn has no table, " +
+      "docs/algorithms.md §2.5): not recovered (docs/paper-tables.md §7)",
   },
   {
     table: "TSMC main table",
@@ -175,7 +175,8 @@ const PAPER: PaperNumber[] = [
     setting: "Llemma-7B / DeepSeek-7B, MATH500",
     metric: "accuracy %",
     value: null,
-    source: "paper-tables.md §1: not recovered; take it from arXiv 2410.01920",
+    source: "Feng et al., arXiv 2410.01920 (ICLR 2025), main results table: not recovered " +
+      "(docs/paper-tables.md §1); take it from the paper",
   },
 ];
 

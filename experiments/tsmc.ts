@@ -1,14 +1,14 @@
 /**
  * TSMC reproduction (Feng et al., "Step-by-Step Reasoning for Math Problems via Twisted Sequential
- * Monte Carlo", ICLR 2025, arXiv 2410.01920; algorithms.md §4): twisted SMC over `"\n\n"` steps
- * against the paper's verification baselines at the same number of samples N — majority voting,
- * ORM best-of-N (the value head's score of the finished solution) and PRM-weighted majority
- * voting — plus greedy. `deno task repro tsmc`.
+ * Monte Carlo", ICLR 2025, arXiv 2410.01920; docs/algorithms.md §4): twisted SMC over `"\n\n"`
+ * steps against the paper's verification baselines at the same number of samples N — majority
+ * voting, ORM best-of-N (the value head's score of the finished solution) and PRM-weighted
+ * majority voting — plus greedy. `deno task repro tsmc`.
  *
- * The paper's main table was not recovered (paper-tables.md §1), so every paper row has value
+ * The paper's main table was not recovered (docs/paper-tables.md §1), so every paper row has value
  * null: this run shows the comparison's shape on the embedded world, not a number to match.
- * [UNVERIFIED] twist: trained on the twist head's target (lib/train, algorithms.md §4.3: the CTL
- * loss is a reconstruction, not checked against the paper). [UNVERIFIED] final answer: the
+ * [UNVERIFIED] twist: trained on the twist head's target (lib/train, docs/algorithms.md §4.3: the
+ * CTL loss is a reconstruction, not checked against the paper). [UNVERIFIED] final answer: the
  * script's `evaluate.py` is not available; `tsmc@N` votes over the final particles weighting each
  * answer by its final twist value ψ_T; `summary.extra.selections` also gives plain majority and
  * max-ψ_T over the same particles.
@@ -104,8 +104,8 @@ export const TSMC_ARMS: Arm[] = [
   tsmcArm(TSMC_N),
 ];
 
-const NOT_RECOVERED = "paper-tables.md §1 (arXiv 2410.01920, ICLR 2025): the main results table " +
-  "was not recovered; take it from the paper before using it as a target";
+const NOT_RECOVERED = "Feng et al., arXiv 2410.01920 (ICLR 2025), main results table: not " +
+  "recovered (docs/paper-tables.md §1); take it from the paper before using it as a target";
 
 /** The paper's rows: every one null (not recovered), named so our arms can stand beside them. */
 export const TSMC_PAPER: PaperNumber[] = ["GSM8K", "MATH500"].flatMap((data) =>
@@ -162,8 +162,8 @@ export async function tsmcExtra(ctx: ExperimentContext): Promise<Record<string, 
     notes: [
       "[UNVERIFIED] tsmc@N answers by the ψ_T-weighted vote over final particles (evaluate.py " +
       "not available); selections.majority / .best give the other two rules on the same particles.",
-      "[UNVERIFIED] twist head: trained by lib/train on the twist target of algorithms.md §4.3 " +
-      "(a reconstruction of the CTL loss, not checked against the paper).",
+      "[UNVERIFIED] twist head: trained by lib/train on the twist target of " +
+      "docs/algorithms.md §4.3 (a reconstruction of the CTL loss, not checked against the paper).",
       "selections.*.best of orm_bon@16 is the arm's own answer (ORM best-of-N); .majority of it " +
       "is majority voting on the same 16 samples; curves are expected values over k-subsets.",
     ],
