@@ -28,15 +28,39 @@ async function hashFiles(model: string, heads: string) {
  */
 const startHashes = hashFiles(EMBEDDED_MODEL, HEADS_DIR);
 
+/**
+ * The trained files a verifier spec reads, with their SHA-256 (none for `logprob`, `recompute`,
+ * the oracles and URLs): what must not change under records that used it.
+ *
+ * @example
+ * ```ts ignore
+ * await verifierFiles("recompute-head", HEADS_DIR); // { "models/verifiers/recompute.json": "3fe1…" }
+ * ```
+ */
+export async function verifierFiles(spec: string, heads: string): Promise<Record<string, string>> {
+  const files = spec === "recompute-head"
+    ? [`${VERIFIERS_DIR}/recompute.json`]
+    : spec.startsWith("recompute-head=")
+    ? [spec.slice(spec.indexOf("=") + 1)]
+    : /^(prm|value|twist)(-head)?$/.test(spec)
+    ? [`${heads}/${spec.replace("-head", "")}.json`]
+    : spec.includes("/") && !/^https?:/.test(spec)
+    ? [`${spec}/onnx/model.onnx`]
+    : [];
+  const out: Record<string, string> = {};
+  for (const f of files) out[fromRoot(f)] = await fileSha256(f);
+  return out;
+}
+
 /** The trained verifiers a run may use, hashed at process start (they too are retrained in place). */
-const verifierFiles = [`${VERIFIERS_DIR}/recompute.json`, `${EMBEDDED_PRM}/onnx/model.onnx`];
-const startVerifiers = Promise.all(verifierFiles.map(shaOrNull));
+const trainedVerifiers = [`${VERIFIERS_DIR}/recompute.json`, `${EMBEDDED_PRM}/onnx/model.onnx`];
+const startVerifiers = Promise.all(trainedVerifiers.map(shaOrNull));
 
 /** The verifiers of the two roles and the SHA-256 of every trained verifier file they can read. */
 async function verifierIdentity(d: { prm: string; value: string }) {
   const shas = await startVerifiers;
   const files: Record<string, string | null> = {};
-  verifierFiles.forEach((f, i) => (files[fromRoot(f)] = shas[i]));
+  trainedVerifiers.forEach((f, i) => (files[fromRoot(f)] = shas[i]));
   for (const spec of [d.prm, d.value]) {
     const file = spec.startsWith("recompute-head=")
       ? spec.slice(spec.indexOf("=") + 1)

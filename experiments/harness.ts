@@ -81,6 +81,11 @@ export interface RunSpec {
    * concurrent calls into shared engine steps, an HTTP policy keeps the server busy.
    */
   concurrency?: number;
+  /**
+   * What makes these records (model, verifier and head hashes, seed, method and options,
+   * dataset, grader version): the file's first line, checked on resume (`openRecords`).
+   */
+  identity?: Record<string, unknown>;
 }
 
 /** Key of a record in a file shared by several configurations. */
@@ -110,7 +115,10 @@ export async function runMethod(spec: RunSpec): Promise<RunRecord[]> {
     throw new RangeError(`method ${spec.method} needs a scorer (reward model)`);
   }
   const config = spec.config ?? spec.method;
-  const file = await openRecords<RunRecord>(spec.out, recordKey);
+  const file = await openRecords<RunRecord>(spec.out, recordKey, {
+    lock: true,
+    ...(spec.identity ? { identity: spec.identity } : {}),
+  });
   const todo = spec.problems.filter((p) => !file.done.has(recordKey({ config, id: p.id })));
   const bar = progress(
     spec.problems.length,
@@ -137,6 +145,7 @@ export async function runMethod(spec: RunSpec): Promise<RunRecord[]> {
     await pool(todo, spec.concurrency ?? 1, solveOne);
   } finally {
     bar.stop();
+    await file.close();
   }
   const byKey = new Map(file.records.map((r) => [recordKey(r), r]));
   return spec.problems.map((p) => byKey.get(recordKey({ config, id: p.id }))!);

@@ -15,6 +15,7 @@
  */
 import { parseArgs } from "node:util";
 import { loadDataset } from "../lib/datasets/mod.ts";
+import { GRADER_VERSION } from "../lib/grading/mod.ts";
 import { methodOptions, methods } from "../lib/search/registry.ts";
 import { numberFlag, parseCli, runMain, UsageError } from "../lib/runs/mod.ts";
 import {
@@ -25,6 +26,7 @@ import {
   type ScorerKind,
   VERIFIER_NAMES,
 } from "./backends.ts";
+import { fingerprint, verifierFiles } from "./fingerprint.ts";
 import { runMethod, summarize } from "./harness.ts";
 
 const COMMON = {
@@ -143,10 +145,30 @@ async function main() {
       method,
       useScorer ? { ...flags, scorer: fromRoot(verifier) } : flags,
     );
+    const { model_sha256, heads_sha256 } = await fingerprint({ backend });
+    const identity = {
+      dataset: values.dataset,
+      seed,
+      method,
+      config,
+      model: fromRoot(backend.describe.model),
+      ...(backend.describe.endpoints ? { endpoints: backend.describe.endpoints } : {}),
+      model_sha256,
+      ...(useScorer
+        ? {
+          verifier: fromRoot(verifier),
+          verifier_files: await verifierFiles(verifier, backend.describe.heads),
+        }
+        : {}),
+      ...(method === "qsharp" ? { heads_sha256 } : {}),
+      grader: GRADER_VERSION,
+    };
+    // the default file names the model and the seed, so another run goes to another file
+    const safe = (x: string) => x.replace(/[^A-Za-z0-9@=,.:()_+-]+/g, "_");
     const out = values.out ??
-      `${ROOT}results/solve/${values.dataset}-${
-        config.replace(/[^A-Za-z0-9@=,.:()_+-]+/g, "_")
-      }.jsonl`;
+      `${ROOT}results/solve/${safe(fromRoot(backend.describe.model))}/${values.dataset}-${
+        safe(config)
+      }-seed${seed}.jsonl`;
     const started = performance.now();
     const records = await runMethod({
       method,
@@ -159,6 +181,7 @@ async function main() {
       out,
       traces: values.traces,
       concurrency,
+      identity,
     });
     const summary = summarize(records, seed);
     console.log(JSON.stringify({

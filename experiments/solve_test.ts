@@ -40,14 +40,34 @@ Deno.test({
       for (const k of ["policy_calls", "wall_s", "pass_at_k", "maj_at_k"]) assert.ok(k in line, k);
       assert.equal(line.method, "sampling");
       assert.equal(line.n_problems, 2);
-      const records = (await Deno.readTextFile(`${dir}/r.jsonl`)).trim().split("\n");
+      const [head, ...records] = (await Deno.readTextFile(`${dir}/r.jsonl`)).trim().split("\n");
       assert.equal(records.length, 2);
+      const { identity } = JSON.parse(head);
+      assert.deepEqual(
+        [identity.seed, identity.method, identity.model, identity.dataset],
+        [0, "sampling", "models/embedded", "synthetic"],
+      );
+      assert.ok(identity.model_sha256 && identity.grader, "model hash and grader version");
       // a rerun skips the done problems: same summary, no new lines
       const again = await run(args);
       assert.equal(again.code, 0, again.stderr);
       const line2 = JSON.parse(again.stdout.trim().split("\n").at(-1)!);
       assert.equal(line2.accuracy, line.accuracy);
-      assert.equal((await Deno.readTextFile(`${dir}/r.jsonl`)).trim().split("\n").length, 2);
+      assert.equal((await Deno.readTextFile(`${dir}/r.jsonl`)).trim().split("\n").length, 3);
+      // another seed, or another model, into the same file: one line naming what differs
+      for (
+        const [flag, value, field] of [["--seed", "1", "seed"], [
+          "--model",
+          "models/embedded-v1",
+          "model",
+        ]]
+      ) {
+        const other = await run([...args, flag, value]);
+        assert.notEqual(other.code, 0, `${flag} ${value}`);
+        assert.match(other.stderr.trim(), new RegExp(`made by another run: ${field} was`));
+        assert.equal(other.stderr.trim().split("\n").length, 1, other.stderr);
+      }
+      assert.equal((await Deno.readTextFile(`${dir}/r.jsonl`)).trim().split("\n").length, 3);
       // a wrong flag is a one-line error naming it
       const bad = await run(["--method", "sample", "--dataset", "synthetic", "--limit", "x"]);
       assert.notEqual(bad.code, 0);

@@ -25,7 +25,8 @@ import {
   UsageError,
 } from "../lib/runs/mod.ts";
 import { fileSha256 } from "../lib/rewards/mod.ts";
-import { EMBEDDED_PRM, fromRoot, openBackend, ROOT, VERIFIERS_DIR } from "./backends.ts";
+import { EMBEDDED_PRM, fromRoot, openBackend, ROOT } from "./backends.ts";
+import { verifierFiles } from "./fingerprint.ts";
 import { type CandidateSet, sampleCandidates } from "./candidates.ts";
 
 /** The verifiers a full run compares, best first as measured (README "Verifiers"). */
@@ -59,22 +60,6 @@ interface ScoreRecord {
 
 /** A file name for a spec. */
 const slug = (spec: string) => fromRoot(spec).replace(/[^A-Za-z0-9.-]+/g, "_");
-
-/** Files a spec depends on, hashed: a changed verifier must not resume old scores. */
-async function verifierIdentity(spec: string, heads: string): Promise<Record<string, string>> {
-  const files = spec === "recompute-head"
-    ? [`${VERIFIERS_DIR}/recompute.json`]
-    : spec.startsWith("recompute-head=")
-    ? [spec.slice(spec.indexOf("=") + 1)]
-    : /^(prm|value|twist)(-head)?$/.test(spec)
-    ? [`${heads}/${spec.replace("-head", "")}.json`]
-    : spec.includes("/") && !spec.includes("=")
-    ? [`${spec}/onnx/model.onnx`]
-    : [];
-  const out: Record<string, string> = {};
-  for (const f of files) out[fromRoot(f)] = await fileSha256(f);
-  return out;
-}
 
 /** Refuse to resume `path` when it was written for another identity; write it when new. */
 async function guardIdentity(path: string, identity: Record<string, unknown>): Promise<void> {
@@ -178,7 +163,7 @@ async function main() {
       const out = `${dir}/scores/${slug(spec)}.jsonl`;
       await guardIdentity(`${out.slice(0, -6)}.identity.json`, {
         verifier: fromRoot(spec),
-        files: await verifierIdentity(spec, backend.describe.heads),
+        files: await verifierFiles(spec, backend.describe.heads),
       });
       const started = performance.now();
       const scores = await scoreCandidates(sets, scorer, out, concurrency);

@@ -27,3 +27,4 @@ export { DECIMAL_TOLERANCE, EXACT_TOLERANCE, type Tolerance } from "./tolerance.
 export { warmUp } from "./symbolic.ts";
 export { type ConformanceCase, runSuite, type SuiteReport, SUITES } from "./conformance.ts";
 export { gradeFile, type GradeSummary } from "./cli.ts";
+export { GRADER_VERSION } from "./version.ts";

@@ -6,5 +6,6 @@
  */
 export * from "./jsonl.ts";
 export * from "./records.ts";
+export * from "./lock.ts";
 export * from "./progress.ts";
 export * from "./cli.ts";

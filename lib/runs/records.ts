@@ -6,6 +6,7 @@
  */
 import { dirname } from "node:path";
 import { appendJsonl, readJsonl } from "./jsonl.ts";
+import { type FileLock, lockFile } from "./lock.ts";
 
 /** An open result file. */
 export interface RecordFile<T> {
@@ -17,7 +18,46 @@ export interface RecordFile<T> {
   readonly done: Set<string>;
   /** Append one record (one write) and mark its key done. */
   append(record: T): Promise<void>;
+  /** Release the file's lock (when opened with `lock`); idempotent. */
+  close(): Promise<void>;
 }
+
+/** Options of {@linkcode openRecords}. */
+export interface RecordOptions {
+  /**
+   * What made the records (model and verifier hashes, seed, method and options, dataset, grader
+   * version): written as the file's first line `{"identity": ...}` when the file is new, and
+   * compared with that line when it is resumed; any difference is a one-line error naming the
+   * field, so records of two runs never mix.
+   */
+  identity?: Record<string, unknown>;
+  /** Hold `<path>.lock` while open, so a second writer is refused (default false). */
+  lock?: boolean;
+}
+
+/** The first differing field of two identities (dotted path), or null when equal. */
+export function identityDiff(
+  a: unknown,
+  b: unknown,
+  at = "",
+): { field: string; was: unknown; now: unknown } | null {
+  if (JSON.stringify(a) === JSON.stringify(b)) return null;
+  if (a && b && typeof a === "object" && typeof b === "object" && !Array.isArray(a)) {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b as object)])];
+    for (const k of keys) {
+      const d = identityDiff(
+        (a as Record<string, unknown>)[k],
+        (b as Record<string, unknown>)[k],
+        at ? `${at}.${k}` : k,
+      );
+      if (d) return d;
+    }
+  }
+  return { field: at || "identity", was: a, now: b };
+}
+
+const isHeader = (v: unknown): v is { identity: Record<string, unknown> } =>
+  v !== null && typeof v === "object" && Object.keys(v).length === 1 && "identity" in v;
 
 /**
  * Open (or create) an append-only JSONL result file keyed by `key(record)`.
@@ -35,24 +75,59 @@ export interface RecordFile<T> {
 export async function openRecords<T>(
   path: string,
   key: (record: T) => string,
+  options: RecordOptions = {},
 ): Promise<RecordFile<T>> {
   await Deno.mkdir(dirname(path), { recursive: true });
+  const lock: FileLock | null = options.lock ? await lockFile(path) : null;
+  try {
+    return await openLocked(path, key, options, lock);
+  } catch (e) {
+    await lock?.release();
+    throw e;
+  }
+}
+
+async function openLocked<T>(
+  path: string,
+  key: (record: T) => string,
+  options: RecordOptions,
+  lock: FileLock | null,
+): Promise<RecordFile<T>> {
   const records: T[] = [];
+  let header: Record<string, unknown> | null = null;
   const bad: { line: number; error: string }[] = [];
   let lastLine = 0;
   try {
     for await (const row of readJsonl<T>(path)) {
       lastLine = row.line;
       if (row.error !== undefined) bad.push({ line: row.line, error: row.error });
+      else if (row.line === 1 && isHeader(row.value)) header = row.value.identity;
       else records.push(row.value);
     }
   } catch (e) {
     if (!(e instanceof Error && /No such file|not found/i.test(e.message))) throw e;
   }
-  if (bad.length > 0) {
-    const torn = bad.length === 1 && bad[0].line === lastLine;
-    if (!torn) throw new Error(bad[0].error);
-    await setAsideTornLine(path);
+  const torn = bad.length === 1 && bad[0].line === lastLine;
+  if (bad.length > 0 && !torn) throw new Error(bad[0].error);
+  if (options.identity && header === null && records.length > 0) {
+    throw new Error(
+      `${path}: its records carry no run identity (an older run); write to another file`,
+    );
+  }
+  if (options.identity && header !== null) {
+    const d = identityDiff(header, options.identity);
+    if (d) {
+      const show = (v: unknown) => JSON.stringify(v)?.slice(0, 60) ?? "none";
+      throw new Error(
+        `${path}: made by another run: ${d.field} was ${show(d.was)}, now ${show(d.now)}; ` +
+          "write to another file or move it away",
+      );
+    }
+  }
+  // the file is this run's: set a torn last line aside, then open a new file with the identity
+  if (torn) await setAsideTornLine(path);
+  if (options.identity && header === null) {
+    await Deno.writeTextFile(path, JSON.stringify({ identity: options.identity }) + "\n");
   }
   const done = new Set(records.map(key));
   return {
@@ -63,6 +138,9 @@ export async function openRecords<T>(
       await appendJsonl(path, record);
       records.push(record);
       done.add(key(record));
+    },
+    close: async () => {
+      await lock?.release();
     },
   };
 }

@@ -35,3 +35,55 @@ Deno.test("openRecords refuses a file corrupt in the middle and leaves it untouc
   await assert.rejects(openRecords<Rec>(path, (r) => r.id), /records\.jsonl:2: malformed JSON/);
   assert.equal(await Deno.readTextFile(path), text);
 });
+
+Deno.test("openRecords with an identity: written first, checked on resume, a mismatch is one line", async () => {
+  const path = `${await Deno.makeTempDir()}/r.jsonl`;
+  const identity = { model: { path: "m", sha256: "aa" }, seed: 0, config: "greedy" };
+  const a = await openRecords<Rec>(path, (r) => r.id, { identity });
+  await a.append({ id: "x", v: 1 });
+  assert.deepEqual(JSON.parse((await Deno.readTextFile(path)).split("\n")[0]), { identity });
+  const b = await openRecords<Rec>(path, (r) => r.id, { identity });
+  assert.deepEqual(b.records, [{ id: "x", v: 1 }], "the identity line is not a record");
+  await assert.rejects(
+    openRecords<Rec>(path, (r) => r.id, { identity: { ...identity, seed: 1 } }),
+    (e: Error) =>
+      /made by another run: seed was 0, now 1/.test(e.message) && !e.message.includes("\n"),
+  );
+  await assert.rejects(
+    openRecords<Rec>(path, (r) => r.id, {
+      identity: { ...identity, model: { path: "m", sha256: "bb" } },
+    }),
+    /model\.sha256 was "aa", now "bb"/,
+  );
+  // a file of an older run, without identity, is refused rather than mixed
+  const old = `${path}.old`;
+  await Deno.writeTextFile(old, '{"id":"x","v":1}\n');
+  await assert.rejects(openRecords<Rec>(old, (r) => r.id, { identity }), /no run identity/);
+  // a torn first record is set aside and the identity still leads the file
+  const torn = `${path}.torn-first`;
+  await Deno.writeTextFile(torn, `${JSON.stringify({ identity })}\n{"id":"y"`);
+  const t = await openRecords<Rec>(torn, (r) => r.id, { identity });
+  assert.equal(t.records.length, 0);
+  assert.equal(await Deno.readTextFile(torn), `${JSON.stringify({ identity })}\n`);
+});
+
+Deno.test("openRecords with a lock: a second writer is refused; a dead writer's lock is taken over", async () => {
+  const path = `${await Deno.makeTempDir()}/r.jsonl`;
+  const a = await openRecords<Rec>(path, (r) => r.id, { lock: true });
+  await assert.rejects(
+    openRecords<Rec>(path, (r) => r.id, { lock: true }),
+    new RegExp(`another run \\(pid ${Deno.pid}\\) is writing it`),
+  );
+  await a.close();
+  const b = await openRecords<Rec>(path, (r) => r.id, { lock: true });
+  await b.close();
+  // a lock left by a process that is gone (a killed run)
+  const dead = new Deno.Command("true").spawn();
+  const { success } = await dead.status;
+  assert.ok(success);
+  await Deno.writeTextFile(`${path}.lock`, `${dead.pid}\n`);
+  const c = await openRecords<Rec>(path, (r) => r.id, { lock: true });
+  assert.equal((await Deno.readTextFile(`${path}.lock`)).trim(), `${Deno.pid}`);
+  await c.close();
+  await assert.rejects(Deno.stat(`${path}.lock`), Deno.errors.NotFound);
+});
