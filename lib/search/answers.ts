@@ -48,7 +48,8 @@ export const boxedJudge: AnswerJudge = {
  *
  * @example
  * ```ts
- * const judge = memoJudge({ extract: lastBoxed, same: slowEquivalence });
+ * import { isEquivalent, lastBoxed } from "../grading/mod.ts";
+ * const judge = memoJudge({ extract: lastBoxed, same: (a, b) => isEquivalent(a, b).equal });
  * ```
  */
 export function memoJudge(judge: AnswerJudge, maxEntries = 100_000): AnswerJudge {

@@ -14,7 +14,11 @@
  *
  * @example
  * ```ts
+ * import type { Policy, Problem, Scorer } from "../core/types.ts";
  * import { beamSearch } from "./beam.ts";
+ * declare const problem: Problem;
+ * declare const policy: Policy;
+ * declare const prm: Scorer;
  * const res = await beamSearch(problem, policy, prm, { n: 16, m: 4 });
  * ```
  *
@@ -73,6 +77,9 @@ interface Beam {
  *
  * @example
  * ```ts
+ * import type { Policy, Scorer } from "../core/types.ts";
+ * declare const policy: Policy;
+ * declare const prm: Scorer;
  * const { answer, trace } = await beamSearch("What is 2+3?", policy, prm, { n: 8, m: 2 });
  * ```
  */

@@ -5,7 +5,11 @@
  *
  * @example
  * ```ts
+ * import type { Policy, Problem, Scorer } from "../core/types.ts";
  * import { bestOfNSearch } from "./best_of_n.ts";
+ * declare const problem: Problem;
+ * declare const policy: Policy;
+ * declare const prm: Scorer;
  * const res = await bestOfNSearch(problem, policy, prm, { n: 16, aggregation: "last" });
  * ```
  *
@@ -22,6 +26,9 @@ export type BestOfNOptions = Omit<SamplingOptions, "select">;
  *
  * @example
  * ```ts
+ * import type { Policy, Scorer } from "../core/types.ts";
+ * declare const policy: Policy;
+ * declare const prm: Scorer;
  * const { answer } = await bestOfNSearch("What is 2+3?", policy, prm, { n: 4 });
  * ```
  */

@@ -4,7 +4,10 @@
  *
  * @example
  * ```ts
+ * import type { Policy, Scorer } from "../core/types.ts";
  * import { meter } from "./cost.ts";
+ * declare const policy: Policy;
+ * declare const scorer: Scorer;
  * const m = meter(policy, scorer);
  * await m.policy.extend([m.policy.start("1+1?")]);
  * m.cost(); // { tokens: …, policyCalls: 1, scorerCalls: 0, wallMs: … }

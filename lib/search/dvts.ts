@@ -11,7 +11,11 @@
  *
  * @example
  * ```ts
+ * import type { Policy, Problem, Scorer } from "../core/types.ts";
  * import { dvtsSearch } from "./dvts.ts";
+ * declare const problem: Problem;
+ * declare const policy: Policy;
+ * declare const prm: Scorer;
  * const res = await dvtsSearch(problem, policy, prm, { n: 16, m: 4 }); // 4 subtrees
  * ```
  *
@@ -75,6 +79,9 @@ interface Subtree {
  *
  * @example
  * ```ts
+ * import type { Policy, Scorer } from "../core/types.ts";
+ * declare const policy: Policy;
+ * declare const prm: Scorer;
  * const { answer, candidates } = await dvtsSearch("What is 2+3?", policy, prm, { n: 8, m: 4 });
  * ```
  */

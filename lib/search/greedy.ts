@@ -4,7 +4,10 @@
  *
  * @example
  * ```ts
+ * import type { Policy, Problem } from "../core/types.ts";
  * import { greedySearch } from "./greedy.ts";
+ * declare const problem: Problem;
+ * declare const policy: Policy;
  * const res = await greedySearch(problem, policy, undefined, {});
  * res.answer; // the greedy answer
  * ```
@@ -39,6 +42,8 @@ export const GREEDY_DEFAULTS = { maxTokens: 2048, aggregation: "last" as Aggrega
  *
  * @example
  * ```ts
+ * import type { Policy } from "../core/types.ts";
+ * declare const policy: Policy;
  * const { answer, cost } = await greedySearch("What is 2+3?", policy, undefined, { maxTokens: 512 });
  * ```
  */

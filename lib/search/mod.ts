@@ -8,7 +8,11 @@
  *
  * @example
  * ```ts
+ * import type { Policy, Problem, Scorer } from "../core/types.ts";
  * import { beamSearch, methods } from "./mod.ts";
+ * declare const problem: Problem;
+ * declare const policy: Policy;
+ * declare const prm: Scorer;
  * const res = await beamSearch(problem, policy, prm, { n: 16, m: 4 });
  * const same = await methods.beam.run(problem, policy, prm, { n: 16, m: 4 });
  * ```

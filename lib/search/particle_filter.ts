@@ -19,7 +19,11 @@
  *
  * @example
  * ```ts
+ * import type { Policy, Problem, Scorer } from "../core/types.ts";
  * import { particleFilterSearch } from "./particle_filter.ts";
+ * declare const problem: Problem;
+ * declare const policy: Policy;
+ * declare const prm: Scorer;
  * const res = await particleFilterSearch(problem, policy, prm, { n: 16, softmaxTemp: 1 });
  * ```
  *
@@ -94,6 +98,9 @@ interface Particle {
  *
  * @example
  * ```ts
+ * import type { Policy, Scorer } from "../core/types.ts";
+ * declare const policy: Policy;
+ * declare const prm: Scorer;
  * const { answer, candidates } = await particleFilterSearch("What is 2+3?", policy, prm, { n: 8 });
  * ```
  */

@@ -9,7 +9,11 @@
  *
  * @example
  * ```ts
+ * import type { Policy, Problem, Scorer } from "../core/types.ts";
  * import { methodOptions, methods } from "./registry.ts";
+ * declare const problem: Problem;
+ * declare const policy: Policy;
+ * declare const prm: Scorer;
  * const opts = methodOptions("beam", { n: "16", m: "4", "filter-duplicates": "true" });
  * const res = await methods.beam.run(problem, policy, prm, opts);
  * ```
@@ -62,6 +66,13 @@ export type ScorerRole = "prm" | "value" | "twist";
  *
  * @example
  * ```ts
+ * import type { Policy, Problem, Scorer, SearchResult } from "../core/types.ts";
+ * declare function mySearch(
+ *   problem: Problem | string,
+ *   policy: Policy,
+ *   scorer: Scorer | undefined,
+ *   options: { n?: number },
+ * ): Promise<SearchResult>;
  * methods.mine = entry(mySearch, { n: 4 }, "my method (§9)", true);
  * ```
  */

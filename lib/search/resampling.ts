@@ -60,6 +60,7 @@ function invert(w: readonly number[], order: readonly number[], us: readonly num
  *
  * @example
  * ```ts
+ * import { rng } from "../core/random.ts";
  * multinomial([1, 1], rng(1), 4); // four draws from {0, 1}
  * ```
  */
@@ -74,6 +75,7 @@ export function multinomial(weights: readonly number[], r: Rng, n = weights.leng
  *
  * @example
  * ```ts
+ * import { rng } from "../core/random.ts";
  * stratified([0.5, 0.5], rng(1)); // one index from each half: [0, 1]
  * ```
  */
@@ -88,6 +90,7 @@ export function stratified(weights: readonly number[], r: Rng, n = weights.lengt
  *
  * @example
  * ```ts
+ * import { rng } from "../core/random.ts";
  * systematic([0.25, 0.75], rng(1), 4); // [0, 1, 1, 1]
  * ```
  */
@@ -106,6 +109,7 @@ export function systematic(weights: readonly number[], r: Rng, n = weights.lengt
  *
  * @example
  * ```ts
+ * import { rng } from "../core/random.ts";
  * orderedStratified([0.7, 0.1, 0.2], rng(3)); // mostly 0s, ordered by ascending weight
  * ```
  */

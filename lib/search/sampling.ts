@@ -6,7 +6,11 @@
  *
  * @example
  * ```ts
+ * import type { Policy, Problem, Scorer } from "../core/types.ts";
  * import { samplingSearch } from "./sampling.ts";
+ * declare const problem: Problem;
+ * declare const policy: Policy;
+ * declare const scorer: Scorer;
  * const res = await samplingSearch(problem, policy, scorer, { n: 16, select: "weighted" });
  * res.selections.majority.answer; // maj@16
  * res.selections.bestOfN.answer; // BoN@16
@@ -59,6 +63,8 @@ export interface SamplingResult extends SearchResult {
  *
  * @example
  * ```ts
+ * import type { Policy } from "../core/types.ts";
+ * declare const policy: Policy;
  * const res = await samplingSearch("What is 2+3?", policy, undefined, { n: 8 }); // majority vote
  * ```
  */

@@ -55,6 +55,8 @@ export function traceBuilder(kind: Trace["kind"]): TraceBuilder {
  *
  * @example
  * ```ts
+ * import type { SearchResult } from "../core/types.ts";
+ * declare const res: SearchResult;
  * pathText(res.trace, res.trace.nodes.findLast((n) => n.selected)!.id);
  * ```
  */

@@ -31,7 +31,11 @@
  *
  * @example
  * ```ts
+ * import type { Policy, Problem, Scorer } from "../core/types.ts";
  * import { tsmcSearch } from "./tsmc.ts";
+ * declare const problem: Problem;
+ * declare const policy: Policy;
+ * declare const valueModel: Scorer; // the twist
  * const res = await tsmcSearch(problem, policy, valueModel, { n: 16, m: 4, tau: 0.5, stopSteps: 5 });
  * res.particles[0].logRatios; // log ψ_t/ψ_{t-1} per round
  * ```
@@ -200,6 +204,9 @@ interface Particle extends TsmcParticle {
  *
  * @example
  * ```ts
+ * import type { Policy, Scorer } from "../core/types.ts";
+ * declare const policy: Policy;
+ * declare const value: Scorer;
  * const { answer, particles } = await tsmcSearch("What is 2+3?", policy, value, { n: 8, m: 4 });
  * ```
  */
