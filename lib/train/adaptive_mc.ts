@@ -14,7 +14,11 @@
  *
  * @example
  * ```ts
- * const est = await adaptiveMc(ctx, steps, AMCS_DEFAULTS, rng(1));
+ * import { rng } from "../core/random.ts";
+ * import type { LabelContext } from "./rollout.ts";
+ * declare const ctx: LabelContext;
+ * declare const steps: string[]; // the step prefix to estimate
+ * const est = await adaptiveMc(ctx, steps, AMCS_MC_DEFAULTS, rng(1));
  * est.mc; // success fraction from est.rollouts.length rollouts
  * ```
  *
@@ -73,6 +77,9 @@ export const AMCS_MC_DEFAULTS: AdaptiveMcOptions = {
  *
  * @example
  * ```ts
+ * import type { LabelContext } from "./rollout.ts";
+ * declare const ctx: LabelContext;
+ * declare const steps: string[];
  * const { mc } = await fixedMc(ctx, steps, 8);
  * ```
  */

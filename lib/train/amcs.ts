@@ -6,6 +6,9 @@
  *
  * @example
  * ```ts
+ * import { rng } from "../core/random.ts";
+ * import type { LabelContext } from "./rollout.ts";
+ * declare const ctx: LabelContext;
  * const { solutions } = await amcs(ctx, AMCS_DEFAULTS, rng(1));
  * ```
  *

@@ -14,6 +14,13 @@
  *
  * @example
  * ```ts
+ * import type { FeatureModel } from "../rewards/head.ts";
+ * import { writeFeatures } from "./features.ts";
+ * import type { Judge } from "./rollout.ts";
+ * declare const items: ExtractItem[];
+ * declare const policy: FeaturePolicy; // e.g. the ONNX policy
+ * declare const judge: Judge;
+ * declare const model: FeatureModel;
  * const set = await extractFeatures(items, { policy, judge, samples: 8, tokenRows: 8, seed: 1, model, vocab: 85 });
  * await writeFeatures("results/features/train", set);
  * ```

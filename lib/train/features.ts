@@ -89,6 +89,7 @@ export function emptyColumns(): FeatureColumns {
  *
  * @example
  * ```ts
+ * declare const set: FeatureSet;
  * await writeFeatures("results/features/train", set);
  * ```
  */

@@ -11,6 +11,7 @@
  *
  * @example
  * ```ts
+ * import { readFeatures } from "./features.ts";
  * const ds = headDataset(await readFeatures("results/features/train"), "prm");
  * ```
  *

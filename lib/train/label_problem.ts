@@ -5,6 +5,11 @@
  *
  * @example
  * ```ts
+ * import type { Policy } from "../core/types.ts";
+ * import type { Judge, LabelItem } from "./rollout.ts";
+ * declare const policy: Policy;
+ * declare const item: LabelItem;
+ * declare const judge: Judge;
  * const rec = await labelProblem({ method: "omegaprm", policy, item, judge, budget: 64, seed: 1 });
  * rec.rollouts; // ≤ 64
  * ```

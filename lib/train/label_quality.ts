@@ -8,6 +8,9 @@
  *
  * @example
  * ```ts
+ * import { rng } from "../core/random.ts";
+ * import type { LabelRecord } from "./label_problem.ts";
+ * declare const records: LabelRecord[];
  * const q = labelQuality(records, rng(1));
  * q.accuracy.estimate; // fraction of labelled prefixes whose hard label equals the truth
  * ```

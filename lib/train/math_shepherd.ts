@@ -6,6 +6,11 @@
  *
  * @example
  * ```ts
+ * import type { Policy } from "../core/types.ts";
+ * import { type Judge, type LabelItem, labelContext } from "./rollout.ts";
+ * declare const policy: Policy;
+ * declare const item: LabelItem;
+ * declare const judge: Judge;
  * const ctx = labelContext({ policy, item, judge, budget: 64, seed: 1 });
  * const solutions = await mathShepherd(ctx, { k: 4 });
  * solutions[0].labels; // e.g. [1, 1, 0, 0]
@@ -31,6 +36,8 @@ export interface MathShepherdOptions {
  *
  * @example
  * ```ts
+ * import type { LabelContext } from "./rollout.ts";
+ * declare const ctx: LabelContext;
  * const s = await mathShepherdSolution(ctx, ["Step 1: 1 + 1 = 2\n\n", "\\boxed{2}"], 4, true, true);
  * ```
  */
@@ -75,6 +82,8 @@ export async function mathShepherdSolution(
  *
  * @example
  * ```ts
+ * import type { LabelContext } from "./rollout.ts";
+ * declare const ctx: LabelContext;
  * const labelled = await mathShepherd(ctx, { k: 8 });
  * ```
  */

@@ -6,9 +6,16 @@
  *
  * @example
  * ```ts
- * import { labelProblem, readFeatures, headDataset, trainHead } from "./lib/train/mod.ts";
- * import { saveHead } from "./lib/rewards/mod.ts";
+ * import type { Policy } from "../core/types.ts";
+ * import { labelProblem, readFeatures, headDataset, trainHead } from "./mod.ts";
+ * import type { Judge, LabelItem } from "./mod.ts";
+ * import { type FeatureModel, saveHead } from "../rewards/mod.ts";
+ * declare const policy: Policy;
+ * declare const item: LabelItem;
+ * declare const judge: Judge;
+ * declare const featureModel: FeatureModel;
  * const rec = await labelProblem({ method: "amcs", policy, item, judge, budget: 64, seed: 1 });
+ * const dir = "results/features/train";
  * const { head } = trainHead(headDataset(await readFeatures(dir), "value"), { kind: "value", seed: 1, featureModel });
  * await saveHead("models/heads/value.json", head);
  * ```

@@ -19,6 +19,12 @@
  *
  * @example
  * ```ts
+ * import type { Policy } from "../core/types.ts";
+ * import { rng } from "../core/random.ts";
+ * import { type Judge, type LabelItem, labelContext } from "./rollout.ts";
+ * declare const policy: Policy;
+ * declare const item: LabelItem;
+ * declare const judge: Judge;
  * const ctx = labelContext({ policy, item, judge, budget: 96, seed: 1 });
  * const { solutions } = await omegaPrm(ctx, OMEGAPRM_DEFAULTS, rng(1));
  * ```

@@ -5,6 +5,10 @@
  *
  * @example
  * ```ts
+ * import type { Policy } from "../core/types.ts";
+ * declare const policy: Policy;
+ * declare const item: LabelItem;
+ * declare const judge: Judge;
  * const ctx = labelContext({ policy, item, judge, budget: 64, seed: 1 });
  * const rs = await rollouts(ctx, ["Step 1: 2 + 3 = 5\n\n"], 4);
  * const mc = rs.filter((r) => r.correct).length / rs.length;
@@ -83,6 +87,10 @@ export interface LabelContext {
  *
  * @example
  * ```ts
+ * import type { Policy } from "../core/types.ts";
+ * declare const policy: Policy;
+ * declare const item: LabelItem;
+ * declare const judge: Judge;
  * const ctx = labelContext({ policy, item, judge, budget: 32, seed: 7 });
  * ```
  */
@@ -139,6 +147,7 @@ export function wordCount(text: string): number {
  *
  * @example
  * ```ts
+ * declare const ctx: LabelContext;
  * const rs = await rollouts(ctx, [], 8); // 8 full solutions from the problem
  * ```
  */
@@ -157,6 +166,7 @@ export async function rollouts(
  *
  * @example
  * ```ts
+ * declare const ctx: LabelContext;
  * const [a, b] = await rolloutsMany(ctx, [["s1\n\n"], ["s1\n\n", "s2\n\n"]], 4);
  * ```
  */

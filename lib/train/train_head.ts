@@ -16,6 +16,9 @@
  *
  * @example
  * ```ts
+ * import type { FeatureModel } from "../rewards/head.ts";
+ * declare const dataset: HeadDataset;
+ * declare const featureModel: FeatureModel;
  * const { head, metrics } = trainHead(dataset, { kind: "value", seed: 1, featureModel });
  * ```
  *
@@ -231,6 +234,8 @@ function splitProblems(problem: Int32Array, frac: number, rng: Rng): Set<number>
  *
  * @example
  * ```ts
+ * import type { FeatureModel } from "../rewards/head.ts";
+ * declare const featureModel: FeatureModel;
  * const ds = { dim: 2, x: new Float32Array([0, 1, 1, 0]), target: new Float32Array([1, -1]),
  *   problem: new Int32Array([0, 1]) };
  * const { head } = trainHead(ds, { kind: "value", seed: 3, featureModel, heldOut: 0.5 });
@@ -436,6 +441,9 @@ export function trainHead(ds: HeadDataset, opts: TrainOptions): TrainResult {
  *
  * @example
  * ```ts
+ * import type { Head } from "../rewards/head.ts";
+ * declare const head: Head;
+ * declare const dataset: HeadDataset;
  * evaluateRows(head, dataset, [0, 1, 2]).aucTarget;
  * ```
  */
