@@ -20,6 +20,8 @@
  *
  * @example
  * ```ts
+ * declare const head: Head;
+ * declare const hiddenState: Float32Array; // length head.dim
  * const p = headProbability(head, hiddenState); // in [0, 1]
  * ```
  *
@@ -136,6 +138,8 @@ function advantage(head: Head, f: Float64Array, token: number): number {
  *
  * @example
  * ```ts
+ * declare const head: Head;
+ * declare const h: Float32Array;
  * const z = headLogit(head, h);
  * ```
  */
@@ -151,6 +155,9 @@ export function headLogit(head: Head, h: ArrayLike<number>, token?: number): num
  *
  * @example
  * ```ts
+ * import type { LogitsContext } from "../core/types.ts";
+ * declare const qsharpHead: Head;
+ * declare const ctx: LogitsContext; // a logits hook's argument
  * const zs = candidateLogits(qsharpHead, ctx.hidden!, [17, 4, 9]);
  * ```
  */
@@ -176,6 +183,8 @@ export function sigmoid(z: number): number {
  *
  * @example
  * ```ts
+ * declare const head: Head;
+ * declare const h: Float32Array;
  * headProbability(head, h); // 0.83
  * ```
  */
@@ -189,6 +198,8 @@ export function headProbability(head: Head, h: ArrayLike<number>, token?: number
  *
  * @example
  * ```ts
+ * declare const valueHead: Head;
+ * declare const h: Float32Array;
  * headValue(valueHead, h); // e.g. 0.4
  * ```
  */

@@ -46,6 +46,8 @@ export function base64ToF32(b64: string): Float32Array {
  *
  * @example
  * ```ts
+ * import type { Head } from "./head.ts";
+ * declare const head: Head;
  * await Deno.writeTextFile("models/heads/value.json", encodeHead(head));
  * ```
  */
@@ -89,6 +91,7 @@ export interface HeadExpectation {
  *
  * @example
  * ```ts
+ * const text = await Deno.readTextFile("models/heads/value.json");
  * const head = parseHead(text, "models/heads/value.json", { kind: "value", dim: 64 });
  * ```
  */
@@ -202,6 +205,8 @@ export async function loadHead(path: string, expect: HeadExpectation = {}): Prom
  *
  * @example
  * ```ts
+ * import type { Head } from "./head.ts";
+ * declare const head: Head;
  * await saveHead("models/heads/prm.json", head);
  * ```
  */

@@ -13,6 +13,11 @@
  *
  * @example
  * ```ts
+ * import type { Policy } from "../core/types.ts";
+ * import { loadHead } from "./head_file.ts";
+ * declare const policy: Policy;
+ * declare const problem: string;
+ * declare const s1: string, s2: string; // two steps
  * const head = await loadHead("models/heads/value.json", { kind: "value" });
  * const scorer = headScorer(policy, head);
  * const [[p1, p2]] = await scorer.score([{ problem, steps: [s1, s2] }]);

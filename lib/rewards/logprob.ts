@@ -23,6 +23,7 @@ import type { Policy, Scorer } from "../core/types.ts";
  *
  * @example
  * ```ts
+ * import type { Policy } from "../core/types.ts";
  * declare const policy: Policy;
  * const scorer = logprobScorer(policy); // name "logprob"
  * ```

@@ -3,11 +3,16 @@
  * states (value §5.6, PRM, twist §4.3) and the Q# token classifier (§7), and step-tag PRMs in the
  * three input formats of docs/algorithms.md §1.3 (Math-Shepherd `ки`, Qwen2.5-Math-PRM `<extra_0>`,
  * RLHFlow `+`/`-` turns). Step scores become one solution score with `aggregate` (last / min /
- * prod), re-exported from `lib/search/aggregate.ts`.
+ * prod) from `lib/search/aggregate.ts`.
  *
  * @example
  * ```ts
- * import { aggregate, loadHead, valueHeadScorer } from "./lib/rewards/mod.ts";
+ * import type { Policy } from "../core/types.ts";
+ * import { aggregate } from "../search/aggregate.ts";
+ * import { loadHead, valueHeadScorer } from "./mod.ts";
+ * declare const policy: Policy;
+ * declare const problem: string;
+ * declare const solutionSteps: string[];
  * const scorer = valueHeadScorer(policy, await loadHead("models/heads/value.json", { kind: "value" }));
  * const [steps] = await scorer.score([{ problem, steps: solutionSteps }]);
  * aggregate(steps, "min");

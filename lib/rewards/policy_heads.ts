@@ -6,6 +6,8 @@
  *
  * @example
  * ```ts
+ * import { createOnnxPolicy } from "../models/onnx/mod.ts";
+ * import { valueHeadScorer } from "./head_scorer.ts";
  * const policy = await createOnnxPolicy("models/embedded");
  * const value = await loadPolicyHead("models/heads/value.json", "value", policy);
  * const scorer = valueHeadScorer(policy, value);

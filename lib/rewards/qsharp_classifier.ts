@@ -8,6 +8,9 @@
  *
  * @example
  * ```ts
+ * import type { LogitsContext } from "../core/types.ts";
+ * import { loadHead } from "./head_file.ts";
+ * declare const ctx: LogitsContext; // a logits hook's argument
  * const classifier = qsharpClassifier(await loadHead("models/heads/qsharp.json", { kind: "qsharp" }));
  * const probs = await classifier.scoreCandidates(ctx, [17, 20, 31]);
  * ```

@@ -50,6 +50,9 @@ export interface StepTagPrmOptions {
  *
  * @example
  * ```ts
+ * declare const encode: (text: string) => number[];
+ * declare const forward: LogitsForward; // e.g. fake logits in a test
+ * const ids = { format: "qwen-prm", tagId: 151651 } as const;
  * const scorer = stepTagPrmScorer({ name: "fake", format: "qwen-prm", encode, forward, ids });
  * ```
  */

@@ -15,6 +15,9 @@
  *
  * @example
  * ```ts
+ * declare const ids: number[]; // the PRM's input tokens
+ * declare const logits: Float32Array; // its class logits, [ids.length, width] row-major
+ * const width = 2;
  * const scores = stepTagScores(ids, logits, width, { format: "qwen-prm", tagId: 151651 });
  * ```
  *
@@ -78,6 +81,11 @@ function pairProb(a: number, b: number): number {
  * @example
  * ```ts
  * // Two tags; P(+) = softmax([2, 0])[0] ≈ 0.881 and softmax([0, 0])[0] = 0.5.
+ * const logits = [
+ *   2, 0, 0, // token 0 (tag): logits of +, -, tag
+ *   0, 0, 0, // token 1
+ *   0, 0, 0, // token 2 (tag)
+ * ];
  * stepTagScores([7, 1, 7], logits, 3, { format: "math-shepherd", tagId: 7, plusId: 0, minusId: 1 });
  * ```
  */
