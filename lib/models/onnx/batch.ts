@@ -115,6 +115,12 @@ export function buildFeeds(io: ModelIO, f: StepFeeds): Record<string, ort.Tensor
  *
  * @example
  * ```ts
+ * import type { InferenceSession } from "onnxruntime-node";
+ * import type { ModelIO } from "./session.ts";
+ * declare const session: InferenceSession;
+ * declare const io: ModelIO;
+ * declare const feeds: StepFeeds;
+ * declare const vocab: number; // the model's vocabulary size
  * const out = await runStep(session, io, feeds);
  * const lastLogits = out.logits.subarray((out.logitsLen - 1) * vocab, out.logitsLen * vocab);
  * ```

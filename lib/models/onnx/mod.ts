@@ -10,7 +10,7 @@
  *
  * @example
  * ```ts
- * import { createOnnxPolicy } from "./lib/models/onnx/mod.ts";
+ * import { createOnnxPolicy } from "./mod.ts";
  * const policy = await createOnnxPolicy("models/embedded", { intraOpNumThreads: 2 });
  * const [[step]] = await policy.extend([policy.start("What is 2+3?")], { temperature: 0 });
  * console.log(step.text, step.finishReason);

@@ -92,6 +92,9 @@ function kthLargest(x: ArrayLike<number>, k: number): number {
  *
  * @example
  * ```ts
+ * import { rng } from "../../core/random.ts";
+ * declare const logits: Float32Array; // one vocabulary-sized row
+ * const r = rng(1);
  * const id = sampleToken(logits, { temperature: 0.8, topK: 0, topP: 0.95, minP: 0 }, r.uniform);
  * ```
  */

@@ -120,6 +120,10 @@ function tensorMeta(meta: readonly ort.InferenceSession.ValueMetadata[], name: s
  *
  * @example
  * ```ts
+ * import type { InferenceSession } from "onnxruntime-node";
+ * import { loadModelFolder } from "./folder.ts";
+ * declare const session: InferenceSession; // created on folder.modelPath
+ * const folder = await loadModelFolder("models/embedded");
  * const io = discoverIO(session, folder.shape, folder.modelPath);
  * io.numLayers; // from the past_key_values.{i}.key inputs
  * ```
@@ -199,6 +203,8 @@ export function discoverIO(
  *
  * @example
  * ```ts
+ * import { loadModelFolder } from "./folder.ts";
+ * const { shape } = await loadModelFolder("models/embedded");
  * const { session, io } = await openDecoderSession("models/embedded/onnx/model.onnx", shape, {
  *   intraOpNumThreads: 2,
  * });

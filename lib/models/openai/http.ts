@@ -68,6 +68,7 @@ const retryable = (status: number) => status === 408 || status === 429 || status
  *
  * @example
  * ```ts
+ * import { createEndpointPool } from "./endpoints.ts";
  * const pool = createEndpointPool(["http://127.0.0.1:8000"], 8);
  * const { data } = await requestJson(pool, "/v1/models", undefined, { attempts: 3 });
  * ```

@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * import { createOpenAIPolicy } from "./lib/models/openai/mod.ts";
+ * import { createOpenAIPolicy } from "./mod.ts";
  * const policy = await createOpenAIPolicy({
  *   endpoints: ["http://gpu0:8000", "http://gpu1:8000"],
  * });

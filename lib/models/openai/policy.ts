@@ -90,9 +90,15 @@ type PromptLogprobRow = Record<string, { logprob: number; rank?: number; decoded
  *
  * @example
  * ```ts
- * const rows = [null, { "7": { logprob: -0.1, rank: 1, decoded_token: "ab" } },
- *   { "9": { logprob: -2, rank: 3, decoded_token: "c" } }];
- * textFromPromptLogprobs(rows, "abc", 0); // { ends: [2, 3], logprobs: [-0.1, -2], greedy: [true, false] }
+ * textFromPromptLogprobs(
+ *   [
+ *     null,
+ *     { "7": { logprob: -0.1, rank: 1, decoded_token: "ab" } },
+ *     { "9": { logprob: -2, rank: 3, decoded_token: "c" } },
+ *   ],
+ *   "abc",
+ *   0,
+ * ); // { ends: [2, 3], logprobs: [-0.1, -2], greedy: [true, false] }
  * ```
  */
 export function textFromPromptLogprobs(

@@ -27,6 +27,8 @@ export function passAtN(p: number, n: number): number {
  *
  * @example
  * ```ts
+ * import { simProblem } from "./spec.ts";
+ * const problemText = simProblem({ id: "e", steps: 3, pRight: 0.8, answer: "42" }).problem;
  * answerDistribution(problemText); // Map { "42" => 0.512, "43" => 0.1627, ... }
  * ```
  */

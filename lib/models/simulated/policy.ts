@@ -147,6 +147,8 @@ function continueOne(
  *
  * @example
  * ```ts
+ * import { simProblem } from "./spec.ts";
+ * const problemText = simProblem({ id: "e", steps: 3, pRight: 0.8 }).problem;
  * const policy = simulatedPolicy({ seed: 3 });
  * const out = await policy.extend([policy.start(problemText)], { n: 4, stop: [] }); // 4 full solutions
  * ```

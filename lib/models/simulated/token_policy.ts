@@ -54,8 +54,10 @@ export function tokenId(ch: string): number {
  *
  * @example
  * ```ts
+ * import { simProblem } from "./spec.ts";
+ * const problemText = simProblem({ id: "e", steps: 3, pRight: 0.8 }).problem;
  * const l = referenceLogits(problemText, "step 1: ");
- * Math.exp(l["o".charCodeAt(0)]); // pRight[0]
+ * Math.exp(l["o".charCodeAt(0)]); // pRight[0] = 0.8
  * ```
  */
 export function referenceLogits(problemText: string, text: string): Float32Array {
@@ -97,6 +99,8 @@ async function continueOne(
  *
  * @example
  * ```ts
+ * import { simProblem } from "./spec.ts";
+ * const problemText = simProblem({ id: "e", steps: 3, pRight: 0.8 }).problem;
  * const policy = simulatedTokenPolicy({ seed: 1 });
  * const [[c]] = await policy.extend([policy.start(problemText)], { stop: [], temperature: 0 });
  * ```
