@@ -67,6 +67,7 @@ function verdicts(problem: Problem, steps: string[]) {
  *
  * @example
  * ```ts
+ * import type { Policy, Problem } from "../lib/core/types.ts";
  * declare const policy: Policy;
  * declare const problems: Problem[];
  * const sets = await sampleCandidates(problems, policy, { n: 16, temperature: 0.8, seed: 0, out: "results/tmp/c.jsonl" });

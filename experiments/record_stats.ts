@@ -91,6 +91,7 @@ export function estimate(values: readonly number[], seed: number): Estimate {
  *
  * @example
  * ```ts
+ * import type { RunRecord } from "./harness.ts";
  * declare const recs: RunRecord[];
  * asProblemRecords(recs)[0].samples.length; // candidates of the first problem
  * ```
@@ -129,6 +130,7 @@ export interface Selections {
  *
  * @example
  * ```ts
+ * import type { RunRecord } from "./harness.ts";
  * declare const recs: RunRecord[];
  * const s = selections(recs, 0);
  * console.log(s.majority.value, s.best?.value);
@@ -161,6 +163,7 @@ export function selections(records: readonly RunRecord[], seed: number): Selecti
  *
  * @example
  * ```ts
+ * import type { RunRecord } from "./harness.ts";
  * declare const recs: RunRecord[];
  * atKCurves(recs, ["maj", "best"], [1, 2, 4, 8, 16], 0).maj; // [{ label: 1, tokens, accuracy, lo, hi, n }, ...]
  * ```
@@ -192,6 +195,7 @@ export function atKCurves(
  *
  * @example
  * ```ts
+ * import type { RunRecord } from "./harness.ts";
  * declare const recs: RunRecord[];
  * klEstimate(recs, 0)?.value;
  * ```

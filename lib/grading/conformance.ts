@@ -1,12 +1,16 @@
 /**
  * Conformance suites: `data/grading/conformance.jsonl` (cases from the public tests of the Hendrycks
- * MATH grader, MARIO_EVAL, Math-Verify, Qwen2.5-Math and Minerva, plus our own) and the held-out
- * `data/grading/heldout.jsonl`. Each case `{gold, pred, expected, source, note?}` is graded with
- * {@linkcode gradeAnswer}; held-out cases also carry `math_verify`, an estimate of what Math-Verify
- * answers, so the two graders can be compared on the same cases.
+ * MATH grader, MARIO_EVAL, Math-Verify, Qwen2.5-Math and Minerva, plus our own, used while building
+ * the grader), `data/grading/public.jsonl` (every comparison asserted by the public test files, each
+ * tagged with its repository, file and test) and the held-out `data/grading/heldout.jsonl`. Each case
+ * `{gold, pred, expected, source, note?}` is graded with {@linkcode gradeAnswer}; cases may carry
+ * `math_verify` (Math-Verify's verdict where a test states it, or an estimate in the held-out suite)
+ * and `math_verify_run` (Math-Verify 0.8.0's verdict, run outside the repository), so that both
+ * graders are compared on the same cases, per source file.
  *
- * `deno run -A lib/grading/conformance.ts [SUITE.jsonl ...]` prints one JSON line per suite:
- * `{suite, n, agree, rate, disagreements, math_verify?}`.
+ * `deno run -A lib/grading/conformance.ts [--table] [SUITE.jsonl ...]` prints one JSON line per suite
+ * (`{suite, n, agree, rate, disagreements, bySource, math_verify?}`), or with `--table` a Markdown
+ * table per suite and its disagreements.
  *
  * @module
  */
@@ -15,23 +19,83 @@ import { readJsonlStrict, runMain } from "../runs/mod.ts";
 import { gradeAnswer } from "./grade.ts";
 import { warmUp } from "./symbolic.ts";
 
+/** Where a public case comes from. */
+export interface CaseSource {
+  /** `owner/name` of the public repository. */
+  repo: string;
+  /** Commit the case was read at (abbreviated). */
+  commit?: string;
+  /** Test file inside the repository. */
+  file: string;
+  /** Test function (and parameter index) that asserts the case. */
+  test: string;
+}
+
 /** One conformance case. */
 export interface ConformanceCase {
   /** Gold answer (or gold solution). */
   gold: string;
   /** Prediction: a bare answer or a whole model output. */
   pred: string;
-  /** The right verdict. */
+  /** The right verdict (as the source test states it). */
   expected: boolean;
-  /** Where the case comes from (`own` when we wrote it). */
-  source: string;
+  /** Where the case comes from: `own`, a `repo:file` string, or a structured source. */
+  source: string | CaseSource;
   /** Why the case is there. */
   note?: string;
-  /** Held-out suite only: estimate of Math-Verify 0.8.0's verdict. */
+  /** Math-Verify's verdict where a test states it (held-out suite: an estimate). */
   math_verify?: boolean;
+  /** Math-Verify 0.8.0's verdict when run on the case (see data/grading/README.md). */
+  math_verify_run?: boolean;
+  /** Non-default Math-Verify settings the source test uses (`precision`, `match_types`, ...). */
+  settings?: Record<string, unknown>;
 }
 
-/** Agreement of our grader (and of the Math-Verify estimate, when present) with `expected`. */
+/** Agreement counts of another grader's verdicts with `expected`. */
+export interface Agreement {
+  /** Cases that carry that grader's verdict. */
+  n: number;
+  /** Of those, verdicts equal to `expected`. */
+  agree: number;
+  /** agree / n. */
+  rate: number;
+}
+
+/** Agreement on the cases of one source file. */
+export interface SourceReport {
+  /** `repo:file` (or the source string). */
+  source: string;
+  /** Cases from that file. */
+  n: number;
+  /** Our verdict equals `expected`. */
+  agree: number;
+  /** Math-Verify's stated verdict equals `expected`, over the cases where a test states it. */
+  math_verify?: Agreement;
+  /** Math-Verify 0.8.0 run on the cases. */
+  math_verify_run?: Agreement;
+}
+
+/** One case where our verdict differs from `expected`. */
+export interface Disagreement {
+  /** 1-based line in the suite file. */
+  line: number;
+  /** Source label (`repo:file::test`). */
+  source: string;
+  /** Gold, cut to 120 chars. */
+  gold: string;
+  /** Prediction, cut to 120 chars. */
+  pred: string;
+  /** The right verdict. */
+  expected: boolean;
+  /** Our verdict. */
+  got: boolean;
+  /** Our reason. */
+  reason: string;
+  /** The case's note. */
+  note?: string;
+}
+
+/** Agreement of our grader (and of Math-Verify, where known) with `expected`. */
 export interface SuiteReport {
   /** Suite file. */
   suite: string;
@@ -44,25 +108,46 @@ export interface SuiteReport {
   /** Slowest single case, ms. */
   maxMs: number;
   /** Cases where our verdict differs from `expected`. */
-  disagreements: {
-    line: number;
-    gold: string;
-    pred: string;
-    expected: boolean;
-    got: boolean;
-    reason: string;
-  }[];
-  /** Agreement of the `math_verify` estimates with `expected`, when the suite has them. */
-  math_verify?: { n: number; agree: number; rate: number };
+  disagreements: Disagreement[];
+  /** Per source file, in order of first appearance. */
+  bySource: SourceReport[];
+  /** Agreement of the `math_verify` verdicts with `expected`, when the suite has them. */
+  math_verify?: Agreement;
+  /** Agreement of the `math_verify_run` verdicts with `expected`, when the suite has them. */
+  math_verify_run?: Agreement;
 }
 
 /** Default suite files, relative to the repository root. */
-export const SUITES = ["data/grading/conformance.jsonl", "data/grading/heldout.jsonl"].map((p) =>
-  fileURLToPath(new URL(`../../${p}`, import.meta.url))
-);
+export const SUITES = [
+  "data/grading/conformance.jsonl",
+  "data/grading/heldout.jsonl",
+  "data/grading/public.jsonl",
+].map((p) => fileURLToPath(new URL(`../../${p}`, import.meta.url)));
 
 /**
- * Grade every case of a suite and report agreement.
+ * The source file of a case as one label: `repo:file`, or the part of a source string before `::`.
+ *
+ * @example
+ * ```ts
+ * sourceFile({ repo: "huggingface/Math-Verify", file: "tests/test_all.py", test: "t[0]" });
+ * // "huggingface/Math-Verify:tests/test_all.py"
+ * ```
+ */
+export function sourceFile(source: string | CaseSource): string {
+  if (typeof source === "string") return source.split("::")[0];
+  return `${source.repo}:${source.file}`;
+}
+
+function sourceLabel(source: string | CaseSource): string {
+  return typeof source === "string" ? source : `${source.repo}:${source.file}::${source.test}`;
+}
+
+function agreement(n: number, agree: number): Agreement {
+  return { n, agree, rate: n ? agree / n : 0 };
+}
+
+/**
+ * Grade every case of a suite and report agreement, overall and per source file.
  *
  * @example
  * ```ts
@@ -79,39 +164,102 @@ export async function runSuite(path: string): Promise<SuiteReport> {
     rate: 0,
     maxMs: 0,
     disagreements: [],
+    bySource: [],
   };
   warmUp();
-  let mvN = 0;
-  let mvAgree = 0;
+  const files = new Map<string, { n: number; agree: number; mv: number[]; run: number[] }>();
+  const mv = [0, 0];
+  const run = [0, 0];
   cases.forEach((c, i) => {
     const t0 = performance.now();
     const g = gradeAnswer(c.gold, c.pred);
     report.maxMs = Math.max(report.maxMs, performance.now() - t0);
-    if (g.correct === c.expected) report.agree++;
-    else {
+    const key = sourceFile(c.source);
+    let f = files.get(key);
+    if (!f) files.set(key, f = { n: 0, agree: 0, mv: [0, 0], run: [0, 0] });
+    f.n++;
+    if (g.correct === c.expected) {
+      report.agree++;
+      f.agree++;
+    } else {
       report.disagreements.push({
         line: i + 1,
+        source: sourceLabel(c.source),
         gold: c.gold.slice(0, 120),
         pred: c.pred.slice(0, 120),
         expected: c.expected,
         got: g.correct,
         reason: g.reason,
+        ...(c.note ? { note: c.note } : {}),
       });
     }
-    if (typeof c.math_verify === "boolean") {
-      mvN++;
-      if (c.math_verify === c.expected) mvAgree++;
+    for (
+      const [v, total, per] of [[c.math_verify, mv, f.mv], [c.math_verify_run, run, f.run]] as const
+    ) {
+      if (typeof v !== "boolean") continue;
+      total[0]++;
+      per[0]++;
+      if (v === c.expected) {
+        total[1]++;
+        per[1]++;
+      }
     }
   });
   report.rate = report.n ? report.agree / report.n : 0;
   report.maxMs = Math.round(report.maxMs * 10) / 10;
-  if (mvN > 0) report.math_verify = { n: mvN, agree: mvAgree, rate: mvAgree / mvN };
+  if (mv[0] > 0) report.math_verify = agreement(mv[0], mv[1]);
+  if (run[0] > 0) report.math_verify_run = agreement(run[0], run[1]);
+  for (const [source, f] of files) {
+    report.bySource.push({
+      source,
+      n: f.n,
+      agree: f.agree,
+      ...(f.mv[0] > 0 ? { math_verify: agreement(f.mv[0], f.mv[1]) } : {}),
+      ...(f.run[0] > 0 ? { math_verify_run: agreement(f.run[0], f.run[1]) } : {}),
+    });
+  }
   return report;
+}
+
+/**
+ * A suite report as Markdown: one row per source file (cases, ours, Math-Verify stated, Math-Verify
+ * run), then every disagreement with its reason.
+ *
+ * @example
+ * ```ts
+ * console.log(reportTable(await runSuite(SUITES[2])));
+ * ```
+ */
+export function reportTable(r: SuiteReport): string {
+  const cell = (a?: Agreement) => a ? `${a.agree}/${a.n}` : "—";
+  const lines = [
+    `${r.suite.split("/").slice(-2).join("/")}: ${r.agree}/${r.n} = ${(100 * r.rate).toFixed(1)}%`,
+    "",
+    "| source file | cases | ours | Math-Verify (stated) | Math-Verify 0.8.0 (run) |",
+    "| --- | ---: | ---: | ---: | ---: |",
+    ...r.bySource.map((s) =>
+      `| ${s.source} | ${s.n} | ${s.agree}/${s.n} | ${cell(s.math_verify)} | ${
+        cell(s.math_verify_run)
+      } |`
+    ),
+    `| **all** | ${r.n} | ${r.agree}/${r.n} | ${cell(r.math_verify)} | ${
+      cell(r.math_verify_run)
+    } |`,
+    "",
+    ...r.disagreements.map((d) =>
+      `- ${d.source} (line ${d.line}): \`${d.gold.slice(0, 60)}\` vs \`${
+        d.pred.slice(0, 60)
+      }\` expected ${d.expected}, got ${d.got} (${d.reason})${d.note ? ` — ${d.note}` : ""}`
+    ),
+  ];
+  return lines.join("\n");
 }
 
 if (import.meta.main) {
   await runMain(async () => {
-    const paths = Deno.args.length ? Deno.args : SUITES;
+    const table = Deno.args.includes("--table");
+    const args = Deno.args.filter((a) => a !== "--table");
+    const paths = args.length ? args : SUITES;
     for (const p of paths) {
       try {
         await Deno.stat(p);
@@ -119,7 +267,8 @@ if (import.meta.main) {
         console.error(`skip: ${p} not found`);
         continue;
       }
-      console.log(JSON.stringify(await runSuite(p)));
+      const r = await runSuite(p);
+      console.log(table ? reportTable(r) + "\n" : JSON.stringify(r));
     }
   });
 }

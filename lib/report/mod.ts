@@ -6,7 +6,8 @@
  *
  * @example
  * ```ts
- * import { barChart, drawTrace, plot, preamble, table, tex } from "../lib/report/mod.ts";
+ * // in a notebook: from "../lib/report/mod.ts"
+ * import { barChart, drawTrace, plot, preamble, table, tex } from "./mod.ts";
  * preamble(); // first cell: plotly.js + KaTeX CSS, once per notebook
  * table([{ level: 1, n: 43 }, { level: 2, n: 90 }], { caption: "Problems per level" });
  * plot(barChart(["L1", "L2"], [{ name: "problems", values: [43, 90] }]));

@@ -37,8 +37,7 @@ export interface ObservationOptions {
  *
  * @example
  * ```ts
- * observation({ stdout: "51\n", stderr: "", timedOut: false, truncated: false, reset: false, ms: 1 });
- * // "51"
+ * observation({ stdout: "51\n", stderr: "", truncated: false }); // "51"
  * ```
  */
 export function observation(
