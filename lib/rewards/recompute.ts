@@ -214,6 +214,7 @@ function tally(lp: TextLogprobs, idx: number[]): [number, number, number] {
  *
  * @example
  * ```ts
+ * import type { Policy } from "../core/types.ts";
  * declare const policy: Policy;
  * const f = recomputeFeaturizer(policy);
  * const [[step1]] = await f.features([{ problem: "Calculate 2 + 3.", steps: ["Step 1: 2 + 3 = 5\n\n"] }]);
@@ -348,6 +349,7 @@ export function disagreements(f: Float32Array): number {
  *
  * @example
  * ```ts
+ * import type { Policy } from "../core/types.ts";
  * declare const policy: Policy;
  * const plain = recomputeScorer(policy); // "recompute"
  * ```
