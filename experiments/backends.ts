@@ -204,6 +204,7 @@ function checkSpec(flag: string, spec: string): void {
  *
  * @example
  * ```ts
+ * import type { Policy } from "../lib/core/types.ts";
  * declare const policy: Policy;
  * const scorer = await openScorer("oracle:0.1", { policy, heads: HEADS_DIR });
  * scorer.name; // "oracle:0.1"
