@@ -83,6 +83,7 @@ async function guardIdentity(path: string, identity: Record<string, unknown>): P
  *
  * @example
  * ```ts
+ * import type { CandidateSet } from "./candidates.ts";
  * declare const sets: CandidateSet[];
  * declare const scorer: import("../lib/core/types.ts").Scorer;
  * const scores = await scoreCandidates(sets, scorer, "results/tmp/s.jsonl", 8);
