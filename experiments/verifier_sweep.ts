@@ -50,6 +50,7 @@ const arms: Arm[] = [
  *
  * @example
  * ```ts
+ * import type { RunRecord } from "./harness.ts";
  * declare const records: RunRecord[];
  * pairedVsMajority(records, 0)["bon@16/oracle"]; // { n, mean, lo, hi }
  * ```
