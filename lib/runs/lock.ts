@@ -33,7 +33,11 @@ async function alive(pid: number): Promise<boolean> {
  * @example
  * ```ts
  * const lock = await lockFile("results/x/records.jsonl");
- * try { /* write *\/ } finally { await lock.release(); }
+ * try {
+ *   // write the file
+ * } finally {
+ *   await lock.release();
+ * }
  * ```
  */
 export async function lockFile(target: string): Promise<FileLock> {
