@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * import { startModelServer } from "./lib/serve/mod.ts";
+ * import { startModelServer } from "./mod.ts";
  * const server = await startModelServer({ model: "models/embedded", port: 0 });
  * const res = await fetch(`${server.url}/v1/completions`, {
  *   method: "POST",
