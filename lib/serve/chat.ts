@@ -48,6 +48,10 @@ function tokenString(v: unknown): string {
  *
  * @example
  * ```ts
+ * import { loadModelFolder } from "../models/onnx/folder.ts";
+ * import { createTextCodec } from "../models/onnx/tokenizer.ts";
+ * const folder = await loadModelFolder("models/embedded");
+ * const codec = createTextCodec(folder);
  * const chat = createChatPrompter(folder, codec);
  * chat.render([{ role: "user", content: "2+3?" }], true); // "<s><|user|>2+3?<|assistant|>"
  * ```
