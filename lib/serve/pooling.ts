@@ -48,6 +48,14 @@ function prefixes(runner: OnnxRunner, base: readonly number[], text: string, at:
  *
  * @example
  * ```ts
+ * import type { OnnxRunner } from "../models/onnx/runner.ts";
+ * import type { Head } from "../rewards/head.ts";
+ * import type { Batcher } from "./batcher.ts";
+ * import type { ChatPrompter } from "./chat.ts";
+ * declare const runner: OnnxRunner;
+ * declare const batcher: Batcher;
+ * declare const chat: ChatPrompter;
+ * declare const head: Head; // a prm head
  * const { data } = await poolWithHead(runner, batcher, chat, head, {
  *   messages: [{ role: "user", content: "Q" }, { role: "assistant", content: "a\n\n<extra_0>" }],
  * });
