@@ -129,6 +129,8 @@ const groupKey = (j: GenerationJob) =>
  *
  * @example
  * ```ts
+ * import type { OnnxRunner } from "../models/onnx/runner.ts";
+ * declare const runner: OnnxRunner;
  * const batcher = createBatcher(runner, { windowMs: 5 });
  * const [[s]] = await batcher.submit({
  *   prompts: [runner.codec.promptIds("What is 2+3?")], n: 1, maxTokens: 64, stop: ["\n\n"],
