@@ -58,6 +58,7 @@ function chatTemplate(config: Record<string, unknown>): string | undefined {
  *
  * @example
  * ```ts
+ * import { loadModelFolder } from "./folder.ts";
  * const codec = createTextCodec(await loadModelFolder("models/embedded"));
  * const ids = codec.promptIds("What is 2+3?");
  * codec.decode(codec.encode("2+3=5")); // "2+3=5"
@@ -155,6 +156,9 @@ export interface Detokenizer {
  *
  * @example
  * ```ts
+ * declare const codec: TextCodec;
+ * declare const promptIds: readonly number[];
+ * declare const generated: number[]; // token ids, as they come
  * const d = createDetokenizer(codec.decode, promptIds.slice(-4));
  * let text = "";
  * for (const id of generated) text += d.push(id);
