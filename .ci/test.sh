@@ -8,4 +8,5 @@ deno install --frozen
 deno fmt --check
 deno lint
 deno check
+deno check --doc
 deno test -A --parallel "$@"
