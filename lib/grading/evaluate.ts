@@ -55,7 +55,10 @@ export function freeVariables(expr: MathJson, out = new Set<string>()): Set<stri
 
 /**
  * Evaluate `expr` with variables from `env`. `budget.nodes` is decremented per node visited; at 0 it
- * throws {@linkcode TooComplex}.
+ * throws {@linkcode TooComplex}. With `budget.real`, evaluation follows the real numbers: an even
+ * root, a logarithm or a fractional power (even denominator) of a negative number is undefined (NaN)
+ * instead of taking the principal complex branch, while odd roots stay real (`(-8)^{2/3}` = 4). The
+ * sign/branch spot-check uses it so that `\sqrt{x}^2` (undefined for x < 0) is told from `x`.
  *
  * @example
  * ```ts
@@ -65,7 +68,7 @@ export function freeVariables(expr: MathJson, out = new Set<string>()): Set<stri
 export function evaluate(
   expr: MathJson,
   env: ReadonlyMap<string, Complex>,
-  budget: { nodes: number },
+  budget: { nodes: number; real?: boolean },
 ): Complex {
   if (--budget.nodes < 0) throw new TooComplex("expression too large");
   if (typeof expr === "number") return [expr, 0];
@@ -105,23 +108,25 @@ export function evaluate(
       if (args.length !== 1) throw new Unsupported("sequence in expression");
       return ev(0);
     case "Power":
-      return power(ev(0), ev(1));
+      return pow(ev(0), ev(1), budget.real);
     case "Square":
       return mul(ev(0), ev(0));
     case "Sqrt":
-      return power(ev(0), [0.5, 0]);
+      return pow(ev(0), [0.5, 0], budget.real);
     case "Root":
-      return power(ev(0), div([1, 0], ev(1)));
+      return pow(ev(0), div([1, 0], ev(1)), budget.real);
     case "Exp":
       return cexp(ev(0));
     case "Ln":
-      return clog(ev(0));
+      return log(ev(0), budget.real);
     case "Log":
-      return args.length === 1 ? div(clog(ev(0)), [Math.LN10, 0]) : div(clog(ev(0)), clog(ev(1)));
+      return args.length === 1
+        ? div(log(ev(0), budget.real), [Math.LN10, 0])
+        : div(log(ev(0), budget.real), log(ev(1), budget.real));
     case "Lb":
-      return div(clog(ev(0)), [Math.LN2, 0]);
+      return div(log(ev(0), budget.real), [Math.LN2, 0]);
     case "Lg":
-      return div(clog(ev(0)), [Math.LN10, 0]);
+      return div(log(ev(0), budget.real), [Math.LN10, 0]);
     case "Degrees":
       return mul(ev(0), [Math.PI / 180, 0]);
     case "Abs": {
@@ -247,6 +252,32 @@ function csin(z: Complex): Complex {
 function ccos(z: Complex): Complex {
   if (z[1] === 0) return [Math.cos(z[0]), 0];
   return [Math.cos(z[0]) * Math.cosh(z[1]), -Math.sin(z[0]) * Math.sinh(z[1])];
+}
+
+const UNDEFINED: Complex = [NaN, NaN];
+
+/** Logarithm; in real mode undefined for a negative or complex argument. */
+function log(z: Complex, real?: boolean): Complex {
+  if (real && (z[1] !== 0 || z[0] < 0)) return UNDEFINED;
+  return clog(z);
+}
+
+/**
+ * `a^b`; in real mode a negative real base takes only exponents that are rationals with an odd
+ * denominator (`(-8)^{1/3}` = -2, `(-8)^{2/3}` = 4), anything else is undefined.
+ */
+function pow(a: Complex, b: Complex, real?: boolean): Complex {
+  if (!real || a[1] !== 0 || b[1] !== 0 || a[0] >= 0 || Number.isInteger(b[0])) {
+    return power(a, b);
+  }
+  for (let q = 3; q <= 15; q += 2) {
+    const p = Math.round(b[0] * q);
+    if (Math.abs(b[0] * q - p) < 1e-9) {
+      const m = Math.pow(-a[0], b[0]);
+      return [p % 2 === 0 ? m : -m, 0];
+    }
+  }
+  return UNDEFINED;
 }
 
 /** `a^b`, refusing results that would overflow (`10^{10^{10}}`). */

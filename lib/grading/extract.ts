@@ -26,6 +26,14 @@ export function extractAnswer(text: string): string | null {
   const t = text.trim();
   if (t === "") return null;
   const boxed = lastBoxed(t);
+  // A Minerva "final answer is X" written after the last box is the answer (boxes came earlier,
+  // for intermediate results).
+  const lastBox = t.search(/\\(?:boxed|fbox)(?![\s\S]*\\(?:boxed|fbox))/);
+  if (boxed !== null && lastIndexOfCi(t, "final answer is") > lastBox) {
+    const span = MARKERS[0](t) ?? "";
+    const c = (span.match(/\$/g) ?? []).length <= 2 ? nonEmpty(cleanSpan(span, true)) : null;
+    if (c !== null) return c;
+  }
   if (boxed !== null) return nonEmpty(cleanSpan(boxed, false));
   for (const find of MARKERS) {
     const span = find(t);
@@ -48,14 +56,24 @@ export function extractAnswer(text: string): string | null {
 function lastMathSegment(t: string): string | null {
   const re =
     /(?<!\\)\$\$([\s\S]+?)(?<!\\)\$\$|(?<!\\)\$((?:\\\$|[^$])+?)(?<!\\)\$|\\\(([\s\S]+?)\\\)|\\\[([\s\S]+?)\\\]/g;
-  let last: RegExpExecArray | null = null;
-  for (let m = re.exec(t); m !== null; m = re.exec(t)) last = m;
-  if (last === null) return null;
+  const all: RegExpExecArray[] = [];
+  for (let m = re.exec(t); m !== null; m = re.exec(t)) all.push(m);
+  if (all.length === 0) return null;
+  const last = all[all.length - 1];
   const end = last.index + last[0].length;
   const outside = t.slice(end);
   if (/\d/.test(outside.replace(/<\|[^|]*\|>/g, ""))) return null;
   const inner = last[1] ?? last[2] ?? last[3] ?? last[4];
-  return inner.trim() === "" ? null : inner;
+  if (inner.trim() === "") return null;
+  // `$2$ and $4$`, `$21,16$ or $11$`: formulas joined only by and/or/commas are one answer list.
+  const picked = [inner];
+  for (let k = all.length - 2; k >= 0; k--) {
+    const gap = t.slice(all[k].index + all[k][0].length, all[k + 1].index);
+    if (!/^\s*(?:,|and|or|,\s*and)?\s*$/.test(gap) || gap.trim() === "") break;
+    const m = all[k];
+    picked.unshift(m[1] ?? m[2] ?? m[3] ?? m[4]);
+  }
+  return picked.join(", ");
 }
 
 /**
@@ -86,11 +104,29 @@ export function lastBoxed(text: string): string | null {
   if (boxes.length === 0) return null;
   const picked = [boxes[boxes.length - 1]];
   for (let k = boxes.length - 2; k >= 0; k--) {
-    const gap = text.slice(boxes[k].end, picked[0].start);
-    if (!/^[\s$,]*(?:and|,)?[\s$,]*$/.test(gap)) break;
+    if (!isConnector(text.slice(boxes[k].end, picked[0].start))) break;
     picked.unshift(boxes[k]);
   }
   return picked.map((b) => b.content.trim()).join(", ");
+}
+
+/**
+ * True when the text between two answers only joins them: on one line, at most 40 characters, and
+ * once math delimiters, spacing commands, `\text{}` wrappers, punctuation and labels (`y_2 =`) are
+ * taken away, at most four short words (`and`, `or`, `for part (a) and`, `papers and`).
+ */
+function isConnector(gap: string): boolean {
+  if (gap.includes("\n") || gap.length > 40) return false;
+  const rest = gap
+    .replace(/\\+$/, "")
+    .replace(/\\(?:text|mbox|textbf|textnormal|mathrm)\s*\{([^{}]*)\}/g, " $1 ")
+    .replace(/\\[()[\]]|\\q?quad|\\[,;:! ]|\$/g, " ")
+    .replace(/(?:^|\s)[A-Za-z](?:_\{?\w+\}?)?\s*=\s*$/, " ")
+    .replace(/[,;+&]|\([a-z]\)/g, " ")
+    .trim();
+  if (rest === "") return true;
+  const words = rest.split(/\s+/);
+  return words.length <= 4 && words.every((w) => /^[A-Za-z]{1,12}$/.test(w));
 }
 
 /** Marker-based spans, most specific first; each returns the raw text after its marker. */
@@ -155,7 +191,8 @@ function firstSentence(s: string): string {
   return m ? s.slice(0, m.index) : s;
 }
 
-const NUMBER_RE = /-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?(?:\/\d+)?|-?\.\d+/g;
+const NUMBER_RE =
+  /-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+,\d{1,2}(?![\d,])|-?\d+(?:\.\d+)?(?:\/\d+)?|-?\.\d+/g;
 
 /** The last number in `t` (thousands separators and `a/b` kept), or `null`. */
 function lastNumber(t: string): string | null {
@@ -172,12 +209,15 @@ function isBareAnswer(t: string): boolean {
   return words(t).length <= 2;
 }
 
-/** Words of three or more letters outside LaTeX commands and `\text{}` (`and`/`or` excluded). */
+/**
+ * Words of three or more letters (two with an apostrophe: `it's`) outside LaTeX commands and
+ * `\text{}` (`and`/`or` excluded).
+ */
 function words(t: string): string[] {
   const w = t
     .replace(/\\(?:text|mbox|textbf|textnormal|mathrm)\s*\{[^{}]*\}/g, " ")
     .replace(/\\[a-zA-Z]+/g, " ")
-    .match(/[A-Za-z]{3,}/g) ?? [];
+    .match(/[A-Za-z]{3,}|[A-Za-z]+'[a-z]+/g) ?? [];
   return w.filter((x) => !/^(?:and|or)$/i.test(x));
 }
 

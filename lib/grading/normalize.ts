@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { matchBrace } from "./scan.ts";
+import { matchBrace, splitTopLevel } from "./scan.ts";
 
 /** Units dropped after a number even without a space (`10weeks`, `125 miles`). */
 const LONG_UNITS = [
@@ -111,6 +111,15 @@ const SHORT_UNIT_RE = new RegExp(
   String.raw`^(.*?[\d}.)])\s+(?:${SHORT_UNITS.join("|")})(?:\^\{?[23]\}?)?$`,
 );
 
+/** A number written right before a short unit (`4m`, `3s`, `\frac{1}{2}cm`): the whole answer. */
+const NUMBER_UNIT_RE = new RegExp(
+  String.raw`^(-?(?:\d+(?:\.\d+)?|\\frac\{\d+\}\{\d+\}))\s*(?:${SHORT_UNITS.join("|")})$`,
+);
+/** A number followed by what it counts (`7 apples`): one lowercase word of three letters or more. */
+const COUNTED_RE = /^(-?\d+(?:\.\d+)?)\s+([a-z]{3,})$/;
+/** Words after a number that are math, not a counted noun. */
+const NOT_NOUNS = new Set(["and", "sin", "cos", "tan", "cot", "sec", "csc", "log", "exp", "mod"]);
+
 const TEXT_COMMANDS = String
   .raw`(?:text|textnormal|textrm|textbf|textit|textsf|texttt|mbox|mathrm|mathit|mathsf|mathbf|mathbb|bf|rm)`;
 const TRAILING_TEXT_RE = new RegExp(
@@ -150,7 +159,9 @@ export function normalizeAnswer(answer: string): string {
   // "\\frac" typed with a doubled backslash (seen in model outputs and in the MATH tests), but not
   // a matrix row break "\\" followed by a command.
   if (!s.includes("\\begin")) s = s.replace(/\\\\(?=[a-zA-Z])/g, "\\");
+  else if (s.includes("\\\\begin")) s = s.replace(/\\\\/g, "\\"); // every backslash doubled
   s = s.replace(/\\\$/g, "").replace(/\$/g, "").trim().replace(/\.$/, "");
+  s = clock24(s);
   s = unwrapCommand(s, "boxed");
   s = unwrapCommand(s, "fbox");
   s = s.replace(/^\\\(|\\\)$/g, "").replace(/^\\\[|\\\]$/g, "");
@@ -183,8 +194,17 @@ export function normalizeAnswer(answer: string): string {
   // "and"/"or" between items of an answer list.
   s = s.replace(new RegExp(String.raw`\\${TEXT_COMMANDS}\s*\{\s*(?:and|or|,)\s*\}`, "g"), ",");
   s = s.replace(/\s+(?:and|or)\s+/g, ",");
+  // `(11,7)or(7,11)`, `W(x)=1orW(x)=-1`: "or"/"and" written without spaces between two answers.
+  s = s.replace(/(?<=[)\]\d])\s*(?:or|and)\s*(?=[([A-Z\d-])/g, ",");
   s = s.replace(/,\s*,/g, ",");
-  s = dropUnits(s);
+  s = plainTextMath(s);
+  // `\text{5 cm}`: a number and its unit inside one text wrapper.
+  s = s.replace(
+    new RegExp(String.raw`^\\${TEXT_COMMANDS}\s*\{\s*(-?[\d.]+\s*[a-zA-Z ]+)\}$`),
+    "$1",
+  );
+  s = semicolonLists(s);
+  s = dropUnitsPerItem(stripOuterBraces(s));
   s = s.replace(TEXT_WRAP_RE, "{");
   s = s.replace(/^[a-zA-Z]\s*\\in\s*/, "");
   s = s.trim().replace(/[.。]+$/, "").trim();
@@ -220,6 +240,14 @@ function unwrapCommand(s: string, name: string): string {
   return t.slice(open + 1, close);
 }
 
+/** Units dropped from every item of a top-level list (`35 cm,4` → `35,4`). */
+function dropUnitsPerItem(s: string): string {
+  const items = splitTopLevel(s, ",");
+  if (items.length === 1) return dropUnits(s);
+  const dropped = items.map((it) => dropUnits(it.trim()));
+  return dropped.some((d, k) => d !== items[k].trim()) ? dropped.join(", ") : s;
+}
+
 /** Drop trailing units: `\text{ cm}^2`, `\mbox{ units}`, ` square units`, ` cm`. */
 function dropUnits(s: string): string {
   for (let k = 0; k < 3; k++) {
@@ -228,12 +256,53 @@ function dropUnits(s: string): string {
     if (t && /[\d}a-zA-Z)]\s*$/.test(t[1]) && !/^\s*[A-Ea-e]\s*$/.test(t[2])) s = t[1];
     const l = LONG_UNIT_RE.exec(s);
     if (l) s = l[1];
-    const sh = SHORT_UNIT_RE.exec(s);
-    if (sh) s = sh[1];
+    const sh = SHORT_UNIT_RE.exec(s) ?? NUMBER_UNIT_RE.exec(s) ?? COUNTED_RE.exec(s);
+    if (sh && !(sh === COUNTED_RE.exec(s) && NOT_NOUNS.has(sh[2]))) s = sh[1];
     s = s.trim();
     if (s === before) break;
   }
   return s;
+}
+
+/** `08:34 \text{P.M.}` → `20:34`: a clock time with AM/PM in 24-hour form. */
+function clock24(s: string): string {
+  const m = /^(\d{1,2}):(\d{2})(:\d{2})?\s*(?:\\text\{)?\s*([AaPp])\.?\s*[Mm]\.?\s*\}?$/.exec(s);
+  if (!m || Number(m[1]) < 1 || Number(m[1]) > 12) return s;
+  const h = (Number(m[1]) % 12) + (/p/i.test(m[4]) ? 12 : 0);
+  return `${String(h).padStart(2, "0")}:${m[2]}${m[3] ?? ""}`;
+}
+
+/** Plain-text math: `x**3` → `x^3`, `oo` → `\infty`, `sqrt(2)` → `\sqrt{2}`. */
+function plainTextMath(s: string): string {
+  return s
+    .replace(/\*\*/g, "^")
+    .replace(/(?<![a-zA-Z\\])oo(?![a-zA-Z])/g, "\\infty ")
+    .replace(/(?<![a-zA-Z\\])sqrt\(([^()]*)\)/g, "\\sqrt{$1}");
+}
+
+/**
+ * Semicolons as list separators: `-12;-11;-10` → `-12,-11,-10`; `(0;-2;6)` → `(0,-2,6)`; groups of
+ * labelled values `p=5,q=2;p=7,q=2` → `(5,2),(7,2)`.
+ */
+function semicolonLists(s: string): string {
+  if (!s.includes(";")) return s;
+  const groups = splitTopLevel(s, ";").map((g) => g.trim());
+  if (groups.length > 1) {
+    const tuples = groups.map((g) => {
+      const items = splitTopLevel(g, ",");
+      if (items.length < 2) return g;
+      const values = items.map((it) => /^[A-Za-z](?:_\{?\w+\}?)?\s*=(.+)$/.exec(it.trim())?.[1]);
+      return values.every((v) => v !== undefined)
+        ? `(${values.map((v) => v!.trim()).join(",")})`
+        : g;
+    });
+    s = tuples.join(",");
+  }
+  // Inside brackets with no comma of their own, a semicolon separates items.
+  return s.replace(
+    /([([])([^()[\],]*;[^()[\],]*)([)\]])/g,
+    (_m, o, inner, c) => `${o}${inner.replace(/;/g, ",")}${c}`,
+  );
 }
 
 /** `{X}` wrapping the whole string → `X`. */
@@ -254,8 +323,15 @@ function tidyShorthands(s: string): string {
 
 /** Whole-answer number spellings: thousands separators, `1 000`, mixed numbers, `.5`. */
 function numberForms(s: string): string {
-  if (/^-?\d{1,3}(,\d{3})+(\.\d+)?$/.test(s)) s = s.replace(/,/g, "");
+  if (/^-?[1-9]\d{0,2}(,\d{3})+(\.\d+)?$/.test(s)) s = s.replace(/,/g, "");
   if (/^-?\d{1,3}( \d{3})+(\.\d+)?$/.test(s)) s = s.replace(/ /g, "");
+  if (/^-?\d{1,3}(,\d{3})+(\.\d+)?$/.test(s) === false) s = mixedInside(s);
+  const times = /^(-?\d+)\s+(\d+)\s*\\frac\{(\d+)\}\{(\d+)\}$/.exec(s);
+  if (times && BigInt(times[3]) < BigInt(times[4])) {
+    // `3 1\frac{1}{2}`: a number times a mixed number (latex2sympy2_extended reads it so).
+    const den = BigInt(times[4]);
+    return `${times[1]}\\cdot\\frac{${BigInt(times[2]) * den + BigInt(times[3])}}{${den}}`;
+  }
   const mixed = /^(-?)(\d+)\s*(?:\s(\d+)\/(\d+)|\\frac\{(\d+)\}\{(\d+)\})$/.exec(s);
   if (mixed) {
     const whole = BigInt(mixed[2]);
@@ -266,6 +342,21 @@ function numberForms(s: string): string {
   s = s.replace(/(^|[^\d.])\.(\d)/g, "$10.$2");
   s = s.replace(/^(-?\d+)\.0+$/, "$1");
   return s;
+}
+
+/**
+ * A mixed number inside an expression (`1 \frac{1}{2} + 3` → `\frac{3}{2}+3`): a whole number right
+ * before a proper fraction of digits, at the start or after an operator, and followed by an operator.
+ */
+function mixedInside(s: string): string {
+  return s.replace(
+    /(^|[+\-=(,]\s*)(\d+)\s*\\frac\{(\d+)\}\{(\d+)\}(?=\s*(?:[+\-=),]|$))/g,
+    (m, pre: string, w: string, n: string, d: string) => {
+      const num = BigInt(n), den = BigInt(d);
+      if (den === 0n || num >= den) return m;
+      return `${pre}(\\frac{${BigInt(w) * den + num}}{${den}})`;
+    },
+  );
 }
 
 /** Remove spaces, except one between a command and a following letter (`\pi r`) or two words. */

@@ -155,6 +155,63 @@ export function samplePairs(
   return out;
 }
 
+/** How a point where a variable is negative turned out. */
+export type SignCheck = "agree" | "differ" | "domain";
+
+/**
+ * The sign/branch check run after the positive sample points agree: each free variable in turn (at
+ * most 6) is made negative, the others kept positive, and both sides are evaluated over the reals
+ * (even roots and logarithms of negatives undefined, odd roots real). Both defined and different →
+ * `differ` (`\sqrt{x^2}` vs `x`, `|x|` vs `x`); one defined and the other not → `domain`
+ * (`\sqrt{x}^2` vs `x`); otherwise `agree`. Expressions with the imaginary unit, or that the
+ * hand-written evaluator cannot evaluate, are not checked (`agree`).
+ *
+ * @example
+ * ```ts
+ * const a = parseLatex("\\sqrt{x^2}", { maxLength: 1000, maxDepth: 40 });
+ * const b = parseLatex("x", { maxLength: 1000, maxDepth: 40 });
+ * const same = (g: readonly number[], p: readonly number[]) => Math.abs(g[0] - p[0]) < 1e-9;
+ * if ("json" in a && "json" in b) signCheck(a, b, { deadline: Infinity, seed: 1 }, same); // "differ"
+ * ```
+ */
+export function signCheck(
+  a: ParsedExpression,
+  b: ParsedExpression,
+  ctx: SpotCheck,
+  same: SampleCheck,
+): SignCheck {
+  const vars = [...new Set([...a.vars, ...b.vars])];
+  if (vars.length === 0 || hasImaginary(a.json) || hasImaginary(b.json)) return "agree";
+  const rand = rng(ctx.seed + 7).uniform;
+  for (let k = 0; k < Math.min(vars.length, 6); k++) {
+    for (let rep = 0; rep < (vars.length === 1 ? 2 : 1); rep++) {
+      if (performance.now() > ctx.deadline) throw new Timeout("timeout");
+      const env = new Map<string, Complex>(
+        vars.map((v, j) => [v, [(j === k ? -1 : 1) * (0.5 + 3 * rand()), 0]]),
+      );
+      let g: Complex, p: Complex;
+      try {
+        g = evaluate(a.json, env, { nodes: NODE_BUDGET, real: true });
+        p = evaluate(b.json, env, { nodes: NODE_BUDGET, real: true });
+      } catch (e) {
+        if (e instanceof Unsupported) return "agree";
+        throw e;
+      }
+      const gu = Number.isNaN(g[0]) || Number.isNaN(g[1]);
+      const pu = Number.isNaN(p[0]) || Number.isNaN(p[1]);
+      if (gu && pu) continue;
+      if (gu !== pu) return "domain";
+      if (!same(g, p)) return "differ";
+    }
+  }
+  return "agree";
+}
+
+function hasImaginary(json: MathJson): boolean {
+  if (typeof json === "string") return json === "ImaginaryUnit" || json === "i";
+  return Array.isArray(json) && json.some((x, k) => k > 0 && hasImaginary(x));
+}
+
 /** Evaluate with the hand-written evaluator, falling back to compute-engine `.N()`. */
 function value(json: MathJson, env: Map<string, Complex>): Complex {
   try {

@@ -50,3 +50,20 @@ export function roundsTo(exact: number, gold: number, decimals: number): boolean
   const half = 0.5 * 10 ** -decimals;
   return Math.abs(exact - gold) <= half * (1 + 1e-9) + 1e-12;
 }
+
+/**
+ * True when `decimal`, written with `decimals` digits after the point, is `exact` rounded or cut to
+ * that precision: `|exact - decimal|` below one unit in the last written place (plus float noise).
+ * So `3.14` is pi and `0.667` or `0.666` is 2/3, but `100.01` is not 100.
+ *
+ * @example
+ * ```ts
+ * withinPrecision(Math.PI, 3.14, 2); // true
+ * withinPrecision(100, 100.01, 2); // false
+ * ```
+ */
+export function withinPrecision(exact: number, decimal: number, decimals: number): boolean {
+  const ulp = 10 ** -decimals;
+  const noise = 4 * Number.EPSILON * Math.max(1, Math.abs(exact), Math.abs(decimal));
+  return Math.abs(exact - decimal) < ulp * (1 - 1e-9) + noise;
+}
