@@ -10,11 +10,14 @@ Deno.test("numbers: exact, decimal tolerance, scientific, percent and degrees bo
   yes("1000", "1,000");
   yes("1.5\\times10^{3}", "1500");
   yes("\\frac{1}{3}", "0.333333");
-  no("\\frac{1}{3}", "0.33");
+  yes("\\frac{1}{3}", "0.33"); // a decimal is the exact value at its own precision (issue 18)
+  no("\\frac{1}{3}", "0.3"); // one place and one digit: too coarse to stand for 1/3
+  no("100", "100.01");
   no("123456789012345678", "123456789012345679");
   no(".35625", ".35626");
   yes("3.14", "\\pi");
-  no("\\pi", "3.14");
+  yes("\\pi", "3.14");
+  no("\\pi", "3.15");
   yes("7.78", "\\frac{70}{9}");
   yes("50\\%", "0.5");
   yes("50\\%", "50");

@@ -113,7 +113,8 @@ export function lastBoxed(text: string): string | null {
 /**
  * True when the text between two answers only joins them: on one line, at most 40 characters, and
  * once math delimiters, spacing commands, `\text{}` wrappers, punctuation and labels (`y_2 =`) are
- * taken away, at most four short words (`and`, `or`, `for part (a) and`, `papers and`).
+ * taken away, nothing, or at most four short words among which `and` or `or` (`for part (a) and`,
+ * `papers and`; not `then`).
  */
 function isConnector(gap: string): boolean {
   if (gap.includes("\n") || gap.length > 40) return false;
@@ -126,7 +127,8 @@ function isConnector(gap: string): boolean {
     .trim();
   if (rest === "") return true;
   const words = rest.split(/\s+/);
-  return words.length <= 4 && words.every((w) => /^[A-Za-z]{1,12}$/.test(w));
+  return words.length <= 4 && words.every((w) => /^[A-Za-z]{1,12}$/.test(w)) &&
+    words.some((w) => /^(?:and|or)$/i.test(w));
 }
 
 /** Marker-based spans, most specific first; each returns the raw text after its marker. */

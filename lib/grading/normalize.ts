@@ -351,9 +351,9 @@ function numberForms(s: string): string {
 function mixedInside(s: string): string {
   return s.replace(
     /(^|[+\-=(,]\s*)(\d+)\s*\\frac\{(\d+)\}\{(\d+)\}(?=\s*(?:[+\-=),]|$))/g,
-    (m, pre: string, w: string, n: string, d: string) => {
+    (m, pre: string, w: string, n: string, d: string, at: number) => {
       const num = BigInt(n), den = BigInt(d);
-      if (den === 0n || num >= den) return m;
+      if (den === 0n || num >= den || m.length === s.length - at) return m;
       return `${pre}(\\frac{${BigInt(w) * den + num}}{${den}})`;
     },
   );

@@ -14,7 +14,8 @@ Deno.test("normalizeAnswer: units, text, currency, thousands, mixed numbers", ()
   assert.equal(normalizeAnswer("10\\text{ cm}^2"), "10");
   assert.equal(normalizeAnswer("15\\mbox{ cm}^2"), "15");
   assert.equal(normalizeAnswer("10 square units"), "10");
-  assert.equal(normalizeAnswer("10cm"), "10cm");
+  assert.equal(normalizeAnswer("10cm"), "10"); // a short unit right after a whole-answer number
+  assert.equal(normalizeAnswer("3s^2"), "3s^2"); // but not when it is raised to a power
   assert.equal(normalizeAnswer("\\$10,\\!000"), "10000");
   assert.equal(normalizeAnswer("7,425,000"), "7425000");
   assert.equal(normalizeAnswer("32, 349"), "32,349");

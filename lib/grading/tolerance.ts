@@ -52,9 +52,9 @@ export function roundsTo(exact: number, gold: number, decimals: number): boolean
 }
 
 /**
- * True when `decimal`, written with `decimals` digits after the point, is `exact` rounded or cut to
- * that precision: `|exact - decimal|` below one unit in the last written place (plus float noise).
- * So `3.14` is pi and `0.667` or `0.666` is 2/3, but `100.01` is not 100.
+ * True when `decimal`, written with `decimals` digits after the point, is `exact` rounded or cut
+ * (truncated) to that precision, give or take float noise. So `3.14` is pi, `0.667` and `0.666` are
+ * 2/3, but `3.15` is not pi and `100.01` is not 100.
  *
  * @example
  * ```ts
@@ -65,5 +65,8 @@ export function roundsTo(exact: number, gold: number, decimals: number): boolean
 export function withinPrecision(exact: number, decimal: number, decimals: number): boolean {
   const ulp = 10 ** -decimals;
   const noise = 4 * Number.EPSILON * Math.max(1, Math.abs(exact), Math.abs(decimal));
-  return Math.abs(exact - decimal) < ulp * (1 - 1e-9) + noise;
+  const diff = Math.abs(exact - decimal);
+  if (diff <= 0.5 * ulp * (1 + 1e-9) + noise) return true;
+  const cut = Math.sign(exact) === Math.sign(decimal) && Math.abs(decimal) <= Math.abs(exact);
+  return cut && diff < ulp * (1 - 1e-9) + noise;
 }
