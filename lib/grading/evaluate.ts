@@ -290,14 +290,10 @@ function power(a: Complex, b: Complex): Complex {
   if (!Number.isFinite(b[0]) && magA !== 1) throw new TooComplex("infinite exponent");
   if (a[1] === 0 && b[1] === 0) {
     if (a[0] >= 0 || Number.isInteger(b[0])) return [Math.pow(a[0], b[0]), 0];
-    // Odd roots of negative reals: the real root, as a student (and sympy's real_root) means it.
-    const inv = 1 / b[0];
-    if (
-      Number.isInteger(Math.round(inv)) && Math.abs(inv - Math.round(inv)) < 1e-12 &&
-      Math.round(inv) % 2 !== 0
-    ) {
-      return [-Math.pow(-a[0], b[0]), 0];
-    }
+    // Rational powers with an odd denominator of negative reals: the real root, as a student (and
+    // sympy's real_root) means it: (-8)^{1/3} = -2, (-8)^{2/3} = 4.
+    const r = pow(a, b, true);
+    if (!Number.isNaN(r[0])) return r;
   }
   if (magA === 0) return b[0] > 0 ? [0, 0] : [Infinity, 0];
   return cexp(mul(b, clog(a)));
