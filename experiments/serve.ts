@@ -15,10 +15,14 @@
  */
 import { numberFlag, parseCli, runMain, UsageError } from "../lib/runs/cli.ts";
 import { startModelServer } from "../lib/serve/server.ts";
+import { SERVER_LIMITS } from "../lib/serve/routes.ts";
 
 const USAGE = "usage: deno task serve --model DIR [--port 8000] [--host 127.0.0.1] [--head FILE] " +
   "[--served-model-name NAME] [--max-batch 32] [--window-ms 5] [--threads N] [--replicas 1] " +
-  "[--device cpu|cuda]";
+  "[--device cpu|cuda] [--max-body-bytes 1048576] [--max-in-flight 256] [--timeout-s 300] " +
+  "[--max-prompt-tokens N]\n" +
+  "limits: a larger body gets 413 unread, more requests in flight get 429 (Retry-After), a " +
+  "slower request 504, a longer prompt 400 (default: the model's context)";
 
 async function main(): Promise<number> {
   const { values } = parseCli(Deno.args, {
@@ -32,6 +36,10 @@ async function main(): Promise<number> {
     threads: { type: "string" },
     replicas: { type: "string" },
     device: { type: "string", default: "cpu" },
+    "max-body-bytes": { type: "string" },
+    "max-in-flight": { type: "string" },
+    "timeout-s": { type: "string" },
+    "max-prompt-tokens": { type: "string" },
     help: { type: "boolean", short: "h" },
   }, false);
   if (values.help) {
@@ -57,6 +65,28 @@ async function main(): Promise<number> {
     ...(threads === undefined ? {} : { intraOpNumThreads: threads }),
     replicas: numberFlag("replicas", values.replicas, { integer: true, min: 1, fallback: 1 }),
     device: values.device,
+    limits: {
+      maxBodyBytes: numberFlag("max-body-bytes", values["max-body-bytes"], {
+        integer: true,
+        min: 1024,
+        fallback: SERVER_LIMITS.maxBodyBytes,
+      }),
+      maxInFlight: numberFlag("max-in-flight", values["max-in-flight"], {
+        integer: true,
+        min: 1,
+        fallback: SERVER_LIMITS.maxInFlight,
+      }),
+      timeoutMs: 1000 * numberFlag("timeout-s", values["timeout-s"], {
+        min: 0.001,
+        fallback: SERVER_LIMITS.timeoutMs / 1000,
+      }),
+    },
+    ...(values["max-prompt-tokens"] === undefined ? {} : {
+      maxPromptTokens: numberFlag("max-prompt-tokens", values["max-prompt-tokens"], {
+        integer: true,
+        min: 1,
+      }),
+    }),
   });
   console.log(`listening on ${server.url}`);
   let stopping = false;

@@ -81,8 +81,11 @@ export interface BatcherStats {
 
 /** The batcher: the only user of its runner. */
 export interface Batcher {
-  /** Queue a job; resolves with `result[i][j]` = sample j of prompt i. */
-  submit(job: GenerationJob): Promise<JobSample[][]>;
+  /**
+   * Queue a job; resolves with `result[i][j]` = sample j of prompt i. When `signal` aborts while
+   * the job still waits, it is withdrawn (rejected) and never runs.
+   */
+  submit(job: GenerationJob, signal?: AbortSignal): Promise<JobSample[][]>;
   /** Run `f` with the engine to itself (encodes for `/pooling`), after queued work. */
   exclusive<T>(f: () => Promise<T>): Promise<T>;
   /** Counters. */
@@ -254,10 +257,19 @@ export function createBatcher(runner: OnnxRunner, options: BatcherOptions = {}):
   };
 
   return {
-    submit(job) {
+    submit(job, signal) {
       counters.jobs++;
       return new Promise<JobSample[][]>((resolve, reject) => {
-        queue.push({ job, resolve, reject });
+        if (signal?.aborted) return reject(new Error("withdrawn before it ran"));
+        const pending: Pending = { job, resolve, reject };
+        queue.push(pending);
+        signal?.addEventListener("abort", () => {
+          const at = queue.indexOf(pending);
+          if (at >= 0) {
+            queue.splice(at, 1);
+            reject(new Error("withdrawn before it ran"));
+          }
+        }, { once: true });
         kick();
       });
     },

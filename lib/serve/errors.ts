@@ -51,6 +51,8 @@ const TYPES: Record<number, string> = {
   404: "not_found_error",
   405: "invalid_request_error",
   413: "invalid_request_error",
+  429: "rate_limit_error",
+  504: "timeout_error",
   503: "service_unavailable_error",
 };
 

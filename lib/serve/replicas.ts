@@ -223,14 +223,14 @@ export async function createReplicas(
   const routed = batchers.map(() => 0);
   const alive = () => [true, ...remotes.map((r) => r.alive())];
   const batcher: Batcher = {
-    async submit(job: GenerationJob) {
+    async submit(job: GenerationJob, signal?: AbortSignal) {
       const rows = job.prompts.length * job.n;
       const preferred = promptKey(job.prompts[0] ?? []) % batchers.length;
       const i = pickReplica(preferred, loads, alive(), slack);
       loads[i] += rows;
       routed[i]++;
       try {
-        return await batchers[i].submit(job);
+        return await batchers[i].submit(job, i === 0 ? signal : undefined);
       } finally {
         loads[i] -= rows;
       }

@@ -15,7 +15,7 @@ import { loadModelFolder, readJsonFile } from "../models/onnx/folder.ts";
 import { createTextCodec } from "../models/onnx/tokenizer.ts";
 import { onnxLogitsForward, renderChat } from "../rewards/mod.ts";
 import { httpError } from "./errors.ts";
-import { type Route, routeHandler } from "./routes.ts";
+import { type Route, routeHandler, type ServerLimits } from "./routes.ts";
 import { parsePoolingBody } from "./validate.ts";
 
 /** The step tag of the Qwen2.5-Math-PRM contract. */
@@ -72,7 +72,12 @@ function rightProbability(a: number, b: number): number {
  * ```
  */
 export async function createRewardApp(
-  options: { model: string; servedModelName?: string; intraOpNumThreads?: number },
+  options: {
+    model: string;
+    servedModelName?: string;
+    intraOpNumThreads?: number;
+    limits?: ServerLimits;
+  },
 ): Promise<RewardApp> {
   const folder = await loadModelFolder(options.model);
   const codec = createTextCodec(folder);
@@ -167,7 +172,7 @@ export async function createRewardApp(
   };
   return {
     name,
-    handler: routeHandler(routes),
+    handler: routeHandler(routes, options.limits),
     close: async () => {
       await lock;
     },

@@ -22,7 +22,7 @@ import {
 import { createReplicas, type ReplicaSet } from "./replicas.ts";
 import { type ChatPrompter, createChatPrompter } from "./chat.ts";
 import { httpError } from "./errors.ts";
-import { type Route, routeHandler } from "./routes.ts";
+import { type Route, routeHandler, type ServerLimits } from "./routes.ts";
 import { poolWithHead } from "./pooling.ts";
 import { createRewardApp, isRewardModelFolder } from "./reward_app.ts";
 import {
@@ -54,6 +54,10 @@ export interface ModelAppOptions extends BatcherOptions {
    * `replicas.ts`): concurrent requests use that many cores.
    */
   replicas?: number;
+  /** Body size, admitted requests and time limits (`routes.ts`; defaults `SERVER_LIMITS`). */
+  limits?: ServerLimits;
+  /** Longest prompt in tokens (default: the model's context less one). */
+  maxPromptTokens?: number;
 }
 
 /** A loaded model with its request handler (no socket; see {@linkcode startModelServer}). */
@@ -154,6 +158,25 @@ export async function createModelApp(options: ModelAppOptions): Promise<ModelApp
   const vocab = runner.vocabSize;
   let ids = 0;
 
+  const maxPrompt = options.maxPromptTokens ??
+    (Number.isFinite(maxPositions) ? maxPositions - 1 : 32_768);
+  // every token spells at most this many characters: a longer text is refused untokenized
+  const longestToken = codec.longestTokenChars();
+  const checkPromptChars = (chars: number, at: string) => {
+    if (chars > maxPrompt * longestToken) {
+      throw httpError(
+        400,
+        `"${at}" is too long: ${chars} characters are more than ${maxPrompt} tokens`,
+        at,
+      );
+    }
+  };
+  const checkPromptTokens = (tokens: number, at: string) => {
+    if (tokens > maxPrompt) {
+      throw httpError(400, `"${at}" has ${tokens} tokens, more than ${maxPrompt}`, at);
+    }
+  };
+
   const checkModel = (model: string | undefined) => {
     if (model !== undefined && model !== name) {
       throw httpError(
@@ -241,23 +264,26 @@ export async function createModelApp(options: ModelAppOptions): Promise<ModelApp
     };
   };
 
-  const completions = async (body: unknown) => {
+  const completions = async (body: unknown, signal: AbortSignal) => {
     const b: CompletionBody = parseCompletionBody(body);
     checkModel(b.model);
     const prompts = b.prompts.map((p, i) => {
       const at = b.prompts.length === 1 ? "prompt" : `prompt[${i}]`;
       if (typeof p === "string") {
+        checkPromptChars(p.length, at);
         const enc = codec.encode(p);
         if (enc.length === 0) throw httpError(400, `"${at}" is empty`, at);
+        checkPromptTokens(enc.length, at);
         return enc;
       }
+      checkPromptTokens(p.length, at);
       const out = p.find((t) => t >= vocab);
       if (out !== undefined) {
         throw httpError(400, `"${at}" has token id ${out} >= vocabulary size ${vocab}`, at);
       }
       return p;
     });
-    const samples = await batcher.submit(job(b, prompts));
+    const samples = await batcher.submit(job(b, prompts), signal);
     const prompted = b.promptLogprobs === null
       ? null
       : await promptLogprobs(prompts, b.promptLogprobs);
@@ -290,11 +316,13 @@ export async function createModelApp(options: ModelAppOptions): Promise<ModelApp
     });
   };
 
-  const chatCompletions = async (body: unknown) => {
+  const chatCompletions = async (body: unknown, signal: AbortSignal) => {
     const b = parseChatBody(body);
     checkModel(b.model);
+    checkPromptChars(b.messages.reduce((n, m) => n + m.content.length, 0), "messages");
     const prompt = chat.ids(b.messages, b.addGenerationPrompt, b.continueFinalMessage);
-    const [row] = await batcher.submit(job(b, [prompt]));
+    checkPromptTokens(prompt.length, "messages");
+    const [row] = await batcher.submit(job(b, [prompt]), signal);
     const prompted = b.promptLogprobs === null
       ? null
       : (await promptLogprobs([prompt], b.promptLogprobs))[0];
@@ -368,7 +396,7 @@ export async function createModelApp(options: ModelAppOptions): Promise<ModelApp
     "/v1/pooling": { method: "POST", run: pooling },
   };
 
-  const handler = routeHandler(routes);
+  const handler = routeHandler(routes, options.limits);
 
   return {
     name,

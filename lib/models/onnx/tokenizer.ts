@@ -32,6 +32,11 @@ export interface TextCodec {
   promptIds(problem: string): readonly number[];
   /** Vocabulary size as the tokenizer sees it (including added tokens). */
   readonly vocabSize: number;
+  /**
+   * The most characters one token can spell (its longest vocabulary entry): a text longer than
+   * `k × longestTokenChars()` has more than `k` tokens, known without tokenizing it.
+   */
+  longestTokenChars(): number;
 }
 
 function tokenString(value: unknown): string | undefined {
@@ -105,6 +110,7 @@ export function createTextCodec(folder: ModelFolder, options: PromptOptions = {}
     });
   };
   const promptCache = new Map<string, readonly number[]>();
+  let longest: number | undefined;
   const encode = (text: string): number[] =>
     text === "" ? [] : tokenizer.encode(text, { add_special_tokens: false }).ids;
   // The detokenizer decodes windows of a few ids every step for every row; the same short windows
@@ -136,6 +142,10 @@ export function createTextCodec(folder: ModelFolder, options: PromptOptions = {}
       return hit;
     },
     vocabSize: tokenizer.get_vocab(true).size,
+    longestTokenChars() {
+      longest ??= Math.max(1, ...[...tokenizer.get_vocab(true).keys()].map((k) => k.length));
+      return longest;
+    },
   };
 }
 
