@@ -16,6 +16,13 @@ import { runMain, UsageError } from "../lib/runs/mod.ts";
 export const BENCHES = ["grader", "runner", "http", "sandbox"] as const;
 
 async function main() {
+  if (Deno.args.includes("--help") || Deno.args.includes("-h")) {
+    console.log(
+      `usage: deno task bench [${BENCHES.join("|")} ...]  (default all)\n` +
+        "One JSON line per benchmark: ratios measured within one run, targets printed beside.",
+    );
+    return 0;
+  }
   const names = Deno.args.length > 0 ? Deno.args : [...BENCHES];
   for (const name of names) {
     if (!(BENCHES as readonly string[]).includes(name)) {

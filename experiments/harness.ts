@@ -11,7 +11,7 @@ import { equivalent } from "../lib/grading/mod.ts";
 import { bootstrapCI, pairedBootstrapCI, passAtK } from "../lib/metrics/mod.ts";
 import { methods } from "../lib/search/registry.ts";
 import { splitSteps } from "../lib/search/steps.ts";
-import { appendJsonl, openRecords, progress, readJsonl } from "../lib/runs/mod.ts";
+import { appendJsonl, openRecords, progress, readJsonl, repairTornTail } from "../lib/runs/mod.ts";
 
 /** One candidate as stored: its answer, score, tokens and whether it is right. */
 export interface StoredCandidate {
@@ -119,6 +119,8 @@ export async function runMethod(spec: RunSpec): Promise<RunRecord[]> {
     lock: true,
     ...(spec.identity ? { identity: spec.identity } : {}),
   });
+  // a torn trace line of a killed run is set aside, as for records
+  if (spec.traces) await repairTornTail(spec.traces);
   const todo = spec.problems.filter((p) => !file.done.has(recordKey({ config, id: p.id })));
   const bar = progress(
     spec.problems.length,
@@ -288,9 +290,17 @@ function majorityCorrect(cands: readonly StoredCandidate[]): boolean {
 /** Read the traces of a run (the last one written for each id wins). */
 export async function readTraces(path: string, config?: string): Promise<Map<string, Trace>> {
   const out = new Map<string, Trace>();
+  const rows = [];
   for await (const row of readJsonl<{ config: string; id: string; trace: Trace }>(path)) {
-    if (row.error !== undefined) throw new Error(row.error);
-    if (config === undefined || row.value.config === config) out.set(row.value.id, row.value.trace);
+    rows.push(row);
   }
+  rows.forEach((row, k) => {
+    if (row.error !== undefined) {
+      // a torn last line is a trace a killed run was writing: skip it (the next run sets it aside)
+      if (k === rows.length - 1) return console.warn(`warning: ${row.error} (skipped)`);
+      throw new Error(row.error);
+    }
+    if (config === undefined || row.value.config === config) out.set(row.value.id, row.value.trace);
+  });
   return out;
 }

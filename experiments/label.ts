@@ -130,8 +130,17 @@ export function qualityTable(
   return lines.join("\n");
 }
 
+const USAGE =
+  "usage: deno task label --method math-shepherd|omegaprm|amcs|all[,...] --limit N --budget K[,K2]\n" +
+  "  --out FILE [--quality FILE] [--seed S (default 1)] [--split eval|train (default eval)]\n" +
+  "  [--world synthetic|simulated] [--k 8] [--temperature 0.7] [--max-tokens 512]\n" +
+  "  [--policy DIR] [--threads 2]\n" +
+  "Monte-Carlo step labels of each problem's paths, appended to --out (resumable); --quality\n" +
+  "writes label accuracy and error-class F1 against the step checker.";
+
 async function main(): Promise<void> {
   const { values } = parseCli(Deno.args, {
+    help: { type: "boolean", short: "h" },
     method: { type: "string" },
     limit: { type: "string" },
     budget: { type: "string" },
@@ -146,6 +155,7 @@ async function main(): Promise<void> {
     threads: { type: "string" },
     world: { type: "string" },
   }, false);
+  if (values.help) return console.log(USAGE);
   const methods = listFlag<LabelMethod>("method", values.method, LABEL_METHODS);
   const limit = numberFlag("limit", values.limit, { integer: true, min: 1 });
   if (values.budget === undefined) throw new UsageError("missing required flag --budget");

@@ -52,6 +52,10 @@ export async function main(args: string[]): Promise<number> {
     console.error(`render: --timeout must be a positive number of seconds\n${USAGE}`);
     return 2;
   }
+  if (values.limit !== undefined && !/^[1-9]\d*$/.test(values.limit)) {
+    console.error(`render: --limit must be a positive integer, got "${values.limit}"`);
+    return 2;
+  }
   const notebooksDir = values.notebooks ? resolve(values.notebooks) : repoPath("notebooks");
   const outDir = values.out ? resolve(values.out) : repoPath("results", "html");
   const started = performance.now();

@@ -75,7 +75,9 @@ function parse(args: string[]) {
   }
   const { values, positionals } = parseCli(args, { ...COMMON, ...own }, false);
   if (values.help) {
-    const lines = Object.entries(spec.defaults).map(([k, v]) => `  --${k} (default ${v})`);
+    const lines = Object.entries(spec.defaults).map(([k, v]) =>
+      `  --${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} (default ${v})`
+    );
     return { help: `${method}: ${spec.describe}\n${lines.join("\n")}` };
   }
   const flags: Record<string, string> = {};

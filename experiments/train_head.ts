@@ -144,8 +144,18 @@ async function extract(values: Record<string, string | boolean | undefined>, dir
   return { features: dir, rows: set.count, kinds, reused: false };
 }
 
+const USAGE =
+  "usage: deno task train-head --kind value|twist|prm|qsharp --features DIR --out FILE\n" +
+  "  [--eval DIR] [--seed 1] [--hidden 0] [--epochs 60] [--lr 0.003] [--batch 64] [--soft]\n" +
+  "  [--prm-target labels|truth]\n" +
+  "       deno task train-head --extract --features DIR [--split train|eval] [--limit N]\n" +
+  "  [--samples K] [--token-rows T] [--labels FILE] [--policy DIR] [--seed S] [--force]\n" +
+  "  [--source policy|gold-flawed] [--threads 2]\n" +
+  "Heads on the policy's cached hidden states (the first form trains, the second extracts).";
+
 async function main(): Promise<void> {
   const { values } = parseCli(Deno.args, {
+    help: { type: "boolean", short: "h" },
     kind: { type: "string" },
     features: { type: "string" },
     eval: { type: "string" },
@@ -168,6 +178,7 @@ async function main(): Promise<void> {
     source: { type: "string" },
     "prm-target": { type: "string" },
   }, false);
+  if (values.help) return console.log(USAGE);
   if (!values.features) throw new UsageError("missing required flag --features");
   if (values.extract) {
     console.log(JSON.stringify(await extract(values, values.features)));

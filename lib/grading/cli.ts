@@ -98,20 +98,31 @@ function asText(x: unknown): string | undefined {
   return undefined;
 }
 
+const USAGE = "usage: deno task grade FILE.jsonl [--out FILE] [--time-limit MS]\n" +
+  '  FILE.jsonl: one JSON object per line, {"gold", "pred"} (graded) or {"text"} (answer\n' +
+  "  extracted); adds extracted, correct and reason; the summary goes to stderr\n" +
+  "  --out FILE        write the graded rows there (default stdout)\n" +
+  "  --time-limit MS   budget of one comparison (default 200)";
+
 async function main(): Promise<number> {
   const { values, positionals } = parseCli(Deno.args, {
     out: { type: "string" },
     "time-limit": { type: "string" },
+    help: { type: "boolean", short: "h" },
   });
-  if (positionals.length !== 1) {
-    throw new UsageError("usage: deno task grade FILE.jsonl [--out FILE] [--time-limit MS]");
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
   }
+  if (positionals.length !== 1) throw new UsageError(USAGE.split("\n")[0]);
   const path = positionals[0];
+  let info: Deno.FileInfo;
   try {
-    await Deno.stat(path);
+    info = await Deno.stat(path);
   } catch {
     throw new UsageError(`${path}: no such file`);
   }
+  if (!info.isFile) throw new UsageError(`${path}: not a file`);
   const timeLimitMs = numberFlag("time-limit", values["time-limit"], {
     min: 1,
     fallback: DEFAULT_LIMITS.timeLimitMs,
@@ -127,6 +138,10 @@ async function main(): Promise<number> {
   if (values.out) await Deno.writeTextFile(values.out, body);
   else await Deno.stdout.write(new TextEncoder().encode(body));
   console.error(JSON.stringify(summary));
+  if (summary.n === 0) {
+    console.error(`error: ${path}: no rows to grade (the file is empty)`);
+    return 1;
+  }
   return summary.errors > 0 ? 1 : 0;
 }
 

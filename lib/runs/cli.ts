@@ -27,10 +27,40 @@ export function parseCli<O extends CliOptions>(
   allowPositionals = true,
 ) {
   try {
-    return parseArgs({ args, options, allowPositionals, strict: true });
+    return parseArgs({
+      args: joinNegatives(args, options),
+      options,
+      allowPositionals,
+      strict: true,
+    });
   } catch (e) {
     throw new UsageError(e instanceof Error ? e.message : String(e));
   }
+}
+
+/**
+ * `--flag -1` → `--flag=-1` for string flags, so a negative number is read as the flag's value
+ * (and then judged by `numberFlag`) instead of failing as an ambiguous option.
+ *
+ * @example
+ * ```ts
+ * joinNegatives(["--limit", "-1"], { limit: { type: "string" } }); // ["--limit=-1"]
+ * ```
+ */
+export function joinNegatives(args: readonly string[], options: CliOptions): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const name = args[i].startsWith("--") ? args[i].slice(2) : null;
+    const next = args[i + 1];
+    if (
+      name !== null && options[name]?.type === "string" && next !== undefined &&
+      /^-\d|^-\.\d/.test(next)
+    ) {
+      out.push(`${args[i]}=${next}`);
+      i++;
+    } else out.push(args[i]);
+  }
+  return out;
 }
 
 /**

@@ -145,6 +145,34 @@ async function openLocked<T>(
   };
 }
 
+/**
+ * If the last line of an append-only JSONL file is torn (a run killed mid-write), move it to
+ * `<path>.torn` and truncate the file before it; returns whether it did. A missing file is fine.
+ *
+ * @example
+ * ```ts
+ * await repairTornTail("results/demo/traces.jsonl");
+ * ```
+ */
+export async function repairTornTail(path: string): Promise<boolean> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw new Error(`${path}: ${e instanceof Error ? e.message : e}`);
+  }
+  const trimmed = text.endsWith("\n") ? text.slice(0, -1) : text;
+  if (trimmed === "") return false;
+  try {
+    JSON.parse(trimmed.slice(trimmed.lastIndexOf("\n") + 1));
+    return false;
+  } catch {
+    await setAsideTornLine(path);
+    return true;
+  }
+}
+
 /** Move the torn last line of `path` to `path.torn` and truncate the file before it. */
 async function setAsideTornLine(path: string): Promise<void> {
   const text = await Deno.readTextFile(path);

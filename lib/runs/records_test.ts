@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { openRecords } from "./records.ts";
+import { openRecords, repairTornTail } from "./records.ts";
 
 type Rec = { id: string; v: number };
 
@@ -86,4 +86,16 @@ Deno.test("openRecords with a lock: a second writer is refused; a dead writer's 
   assert.equal((await Deno.readTextFile(`${path}.lock`)).trim(), `${Deno.pid}`);
   await c.close();
   await assert.rejects(Deno.stat(`${path}.lock`), Deno.errors.NotFound);
+});
+
+Deno.test("repairTornTail sets a torn last line aside and leaves a whole file alone", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/traces.jsonl`;
+  assert.equal(await repairTornTail(path), false, "a missing file is fine");
+  await Deno.writeTextFile(path, '{"a":1}\n{"a":2}\n');
+  assert.equal(await repairTornTail(path), false);
+  await Deno.writeTextFile(path, '{"a":1}\n{"a":2}\n{"a":');
+  assert.equal(await repairTornTail(path), true);
+  assert.equal(await Deno.readTextFile(path), '{"a":1}\n{"a":2}\n');
+  assert.equal(await Deno.readTextFile(`${path}.torn`), '{"a":\n');
 });
