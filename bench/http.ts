@@ -21,7 +21,7 @@
  */
 import { createOpenAIPolicy, promptFromFolder } from "../lib/models/openai/mod.ts";
 import { spawnServer } from "../lib/serve/spawn.ts";
-import { evalSplit } from "../lib/tasks/synthetic.ts";
+import { evalSplit } from "../lib/tasks/mod.ts";
 
 const MODEL = "models/embedded";
 const REQUESTS = 32;

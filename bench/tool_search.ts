@@ -32,7 +32,7 @@ import { mcts, MCTS_DEFAULTS } from "../lib/search/mcts.ts";
 import { samplingSearch } from "../lib/search/sampling.ts";
 import { sbs } from "../lib/search/sbs.ts";
 import { toolPolicy } from "../lib/search/tool_steps.ts";
-import { evalSplit, extractBoxed, type SyntheticProblem } from "../lib/tasks/synthetic.ts";
+import { evalSplit, extractBoxed, type SyntheticProblem } from "../lib/tasks/mod.ts";
 import { toolCheckerScorer } from "../lib/tasks/tools.ts";
 
 /** Options of {@linkcode benchToolSearch}. */

@@ -42,7 +42,7 @@ import {
   extractBoxed,
   type SyntheticProblem,
   trainStream,
-} from "../lib/tasks/synthetic.ts";
+} from "../lib/tasks/mod.ts";
 import {
   LABEL_METHODS,
   type LabelMethod,

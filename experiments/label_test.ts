@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { flawedSolution, goldSteps } from "../lib/tasks/synthetic.ts";
+import { flawedSolution, goldSteps } from "../lib/tasks/mod.ts";
 import { qualityTable, syntheticJudge, syntheticProblems, syntheticTruth } from "./label.ts";
 
 Deno.test("synthetic judge and truth follow the step checker", () => {

@@ -22,7 +22,7 @@
  */
 import { rng } from "../lib/core/random.ts";
 import { openRecords, progress } from "../lib/runs/mod.ts";
-import { problemById } from "../lib/tasks/synthetic.ts";
+import { problemById } from "../lib/tasks/mod.ts";
 import {
   LABEL_METHODS,
   labelProblem,

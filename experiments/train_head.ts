@@ -47,7 +47,7 @@ import {
   writeFeatures,
 } from "../lib/train/mod.ts";
 import { fileSha256, HEAD_KINDS, type HeadKind, saveHead } from "../lib/rewards/mod.ts";
-import { flawedSolution } from "../lib/tasks/synthetic.ts";
+import { flawedSolution } from "../lib/tasks/mod.ts";
 import { syntheticJudge, syntheticProblems, syntheticTruth } from "./label.ts";
 
 async function exists(path: string): Promise<boolean> {

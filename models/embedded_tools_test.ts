@@ -11,7 +11,7 @@ import { createSandbox } from "../lib/sandbox/mod.ts";
 import { greedySearch } from "../lib/search/greedy.ts";
 import { sbs } from "../lib/search/sbs.ts";
 import { toolPolicy } from "../lib/search/tool_steps.ts";
-import { evalSplit } from "../lib/tasks/synthetic.ts";
+import { evalSplit } from "../lib/tasks/mod.ts";
 import { checkToolSolution, toolCheckerScorer } from "../lib/tasks/tools.ts";
 
 const MODEL = new URL("./embedded-tools/", import.meta.url).pathname;

@@ -3,7 +3,7 @@ import { createOnnxPolicy } from "../models/onnx/mod.ts";
 import { createPoolingScorer } from "../models/openai/scorer.ts";
 import { onnxStepTagPrm } from "../rewards/step_tag_prm.ts";
 import { bestOfNSearch } from "../search/best_of_n.ts";
-import { evalSplit } from "../tasks/synthetic.ts";
+import { evalSplit } from "../tasks/mod.ts";
 import { createRewardApp, isRewardModelFolder } from "./reward_app.ts";
 import { startModelServer } from "./server.ts";
 

@@ -4,7 +4,7 @@ import { rng } from "../core/random.ts";
 import { createOnnxPolicy, type OnnxPolicy } from "../models/onnx/mod.ts";
 import { prmMessages } from "../models/openai/scorer.ts";
 import { headScorer } from "../rewards/head_scorer.ts";
-import { evalSplit } from "../tasks/synthetic.ts";
+import { evalSplit } from "../tasks/mod.ts";
 import type { Head } from "../rewards/head.ts";
 import { saveHead } from "../rewards/head_file.ts";
 import { createModelApp, type ModelApp } from "./server.ts";

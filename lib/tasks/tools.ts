@@ -1,6 +1,6 @@
 /**
  * The tool-using variant of the synthetic arithmetic world: the same problems and plans
- * (`synthetic.ts`), with solutions whose arithmetic is done by short Python snippets in
+ * (`synthetic/`), with solutions whose arithmetic is done by short Python snippets in
  * AlphaMath's code-step layout (docs/algorithms.md §5.2), steps joined by `"\n\n"`:
  *
  * ```text
@@ -35,11 +35,11 @@
  * with remainder `print(divmod(x, y))`. The step's result is what the program printed; later
  * steps copy it. {@linkcode plainSteps} turns a tool solution back into the plain step format
  * (`Step k: x op y = z`, with the printed result as `z`), so the exact step checker
- * ({@linkcode checkToolSolution}) and the gold answers of `synthetic.ts` apply unchanged.
+ * ({@linkcode checkToolSolution}) and the gold answers of `synthetic/` apply unchanged.
  *
  * @example
  * ```ts
- * import { evalSplit } from "./synthetic.ts";
+ * import { evalSplit } from "./synthetic/mod.ts";
  * const p = evalSplit()[0];
  * const s = toolSolution(p);
  * checkToolSolution(p, s).solved; // true
@@ -56,7 +56,7 @@ import {
   formatAnswerStep,
   goldSteps,
   type SyntheticProblem,
-} from "./synthetic.ts";
+} from "./synthetic/mod.ts";
 
 /**
  * The character vocabulary of the tool-using policy: {@linkcode CHARSET} plus every other
@@ -142,7 +142,7 @@ function nowLine(step: string): string | undefined {
  *
  * @example
  * ```ts
- * import { generateProblem } from "./synthetic.ts";
+ * import { generateProblem } from "./synthetic/mod.ts";
  * toolSolution(generateProblem(1, 0, 1, "expr")).includes("<code>"); // true
  * ```
  */
@@ -158,7 +158,7 @@ export function toolSolution(problem: Pick<SyntheticProblem, "plan">): string {
  *
  * @example
  * ```ts
- * import { evalSplit } from "./synthetic.ts";
+ * import { evalSplit } from "./synthetic/mod.ts";
  * const f = flawedToolSolution(evalSplit()[20], 1);
  * if (f) console.log(f.firstError, f.solution.includes("<output>"));
  * ```
@@ -212,7 +212,7 @@ export function plainSteps(solution: string | readonly string[]): string[] {
  *
  * @example
  * ```ts
- * import { evalSplit } from "./synthetic.ts";
+ * import { evalSplit } from "./synthetic/mod.ts";
  * const p = evalSplit()[1];
  * checkToolSolution(p, toolSolution(p)).firstError; // -1
  * ```
@@ -235,7 +235,7 @@ export const formatToolAnswerStep: (answer: string) => string = formatAnswerStep
  *
  * @example
  * ```ts
- * import { evalSplit } from "./synthetic.ts";
+ * import { evalSplit } from "./synthetic/mod.ts";
  * const p = evalSplit()[0];
  * const scorer = toolCheckerScorer([p]);
  * const [scores] = await scorer.score([{ problem: p.problem, steps: toolSolution(p).split("\n\n") }]);

@@ -16,7 +16,7 @@
  *
  * @module
  */
-import { EVAL_SEED, evalSplit, trainStream } from "./synthetic.ts";
+import { EVAL_SEED, evalSplit, trainStream } from "./synthetic/mod.ts";
 import { flawedToolSolution, TOOL_CHARSET, toolSolution } from "./tools.ts";
 
 /** Options of {@linkcode makeToolData}. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { evalSplit, generateProblem, trainStream } from "./synthetic.ts";
+import { evalSplit, generateProblem, trainStream } from "./synthetic/mod.ts";
 import {
   checkToolSolution,
   flawedToolSolution,

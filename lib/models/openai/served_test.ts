@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { Policy } from "../../core/types.ts";
 import { openRecords } from "../../runs/records.ts";
 import { type SpawnedServer, spawnServer } from "../../serve/spawn.ts";
-import { evalSplit, extractBoxed } from "../../tasks/synthetic.ts";
+import { evalSplit, extractBoxed } from "../../tasks/mod.ts";
 import { createOnnxPolicy } from "../onnx/mod.ts";
 import { createOpenAIPolicy } from "./policy.ts";
 import { promptFromFolder } from "./prompt.ts";
