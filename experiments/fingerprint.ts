@@ -5,7 +5,14 @@
  * @module
  */
 import { fileSha256 } from "../lib/rewards/mod.ts";
-import { EMBEDDED_MODEL, EMBEDDED_PRM, fromRoot, HEADS_DIR, VERIFIERS_DIR } from "./backends.ts";
+import {
+  DEFAULT_VERIFIER,
+  EMBEDDED_MODEL,
+  EMBEDDED_PRM,
+  fromRoot,
+  HEADS_DIR,
+  VERIFIERS_DIR,
+} from "./backends.ts";
 import type { ExperimentContext } from "./experiment.ts";
 
 /** SHA-256 of a file as hex, or null when it cannot be read. */
@@ -57,11 +64,13 @@ const trainedVerifiers = [`${VERIFIERS_DIR}/recompute.json`, `${EMBEDDED_PRM}/on
 const startVerifiers = Promise.all(trainedVerifiers.map(shaOrNull));
 
 /** The verifiers of the two roles and the SHA-256 of every trained verifier file they can read. */
-async function verifierIdentity(d: { prm: string; value: string }) {
+async function verifierIdentity(d: { prm?: string; value?: string }) {
+  const prm = d.prm ?? DEFAULT_VERIFIER;
+  const value = d.value ?? DEFAULT_VERIFIER;
   const shas = await startVerifiers;
   const files: Record<string, string | null> = {};
   trainedVerifiers.forEach((f, i) => (files[fromRoot(f)] = shas[i]));
-  for (const spec of [d.prm, d.value]) {
+  for (const spec of [prm, value]) {
     const file = spec.startsWith("recompute-head=")
       ? spec.slice(spec.indexOf("=") + 1)
       : spec.includes("/") && !/^https?:/.test(spec)
@@ -69,7 +78,7 @@ async function verifierIdentity(d: { prm: string; value: string }) {
       : null;
     if (file && !(fromRoot(file) in files)) files[fromRoot(file)] = await shaOrNull(file);
   }
-  return { prm: fromRoot(d.prm), value: fromRoot(d.value), files };
+  return { prm: fromRoot(prm), value: fromRoot(value), files };
 }
 
 /**
