@@ -1,7 +1,8 @@
 /**
  * Metrics over per-problem records, shared by notebooks and CLIs: accuracy, unbiased pass@k,
  * maj@k with grader-equal answers voting together, reward-weighted vote, best-of-N, seeded
- * bootstrap and Wilson intervals, metric tables and compute curves.
+ * bootstrap and Wilson intervals, paired comparisons of two methods, metric tables and compute
+ * curves.
  *
  * @example
  * ```ts
@@ -22,6 +23,7 @@ export { bestOfN, majorityVote, type Vote, weightedVote } from "./vote.ts";
 export * from "./at_k.ts";
 export * from "./same.ts";
 export * from "./bootstrap.ts";
+export * from "./paired.ts";
 export * from "./auc.ts";
 export * from "./verifier.ts";
 export * from "./wilson.ts";

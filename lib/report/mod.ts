@@ -1,8 +1,9 @@
 /**
- * Reporting for notebooks and the render task: polars tables, paper-vs-ours tables, plotly
- * figures embedded for offline viewing, KaTeX formulas and search-trace drawings. Every `view`
- * returned here is displayable by the Deno Jupyter kernel (last expression of a cell, or
- * `await show(view)`), and carries its HTML in `view.html`.
+ * Reporting for notebooks and the render task: polars tables, plotly figures embedded for offline
+ * viewing, KaTeX formulas and search-trace drawings (the paper-vs-ours table of a run is
+ * `experiments/notebook/paper_vs_ours.ts`). Every `view` returned here is displayable by the Deno
+ * Jupyter kernel (last expression of a cell, or `await show(view)`), and carries its HTML in
+ * `view.html`.
  *
  * @example
  * ```ts
@@ -20,7 +21,6 @@
 export * from "./display.ts";
 export * from "./escape.ts";
 export * from "./table.ts";
-export * from "./paper_vs_ours.ts";
 export * from "./plotly.ts";
 export * from "./charts.ts";
 export * from "./katex.ts";
