@@ -287,7 +287,9 @@ Deno.test("fingerprint: hashes of the model and head files, shown by provenance"
     await Deno.mkdir(`${dir}/heads`);
     await Deno.writeTextFile(`${dir}/heads/prm.json`, "abc");
     const ctx = {
-      backend: { describe: { model: `${dir}/model`, heads: `${dir}/heads` } },
+      backend: {
+        describe: { model: `${dir}/model`, heads: `${dir}/heads`, prm: "oracle", value: "oracle" },
+      },
     } as unknown as ExperimentContext;
     const extra = await fingerprint(ctx);
     const sha = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
