@@ -1,6 +1,8 @@
 /**
  * An OpenAI-compatible HTTP server for an ONNX model folder (the embedded model by default):
- * `/v1/models`, `/v1/completions`, `/v1/chat/completions`, `/pooling` (a trained head, with
+ * `/v1/models`, `/v1/completions` and `/v1/chat/completions` (with `"stream": true`, server-sent
+ * events in vLLM's and OpenAI's chunk format, one per token, sent once the answer is complete;
+ * `prompt_logprobs` as vLLM), `/pooling` (a trained head, with
  * `--head`), `/health`, `/stats` (batching and engine counters, JSON). Concurrent requests are batched into shared engine calls
  * (`batcher.ts`); responses carry vLLM's `stop_reason` next to `finish_reason`; errors are
  * OpenAI-shaped JSON (400 naming the field, 404 for unknown routes and models), never a crash;
@@ -212,6 +214,31 @@ export async function createModelApp(options: ModelAppOptions): Promise<ModelApp
 
   const tokenText = (id: number, asIds: boolean) => asIds ? `token_id:${id}` : codec.decode([id]);
 
+  /** A sample's text cut into one piece per token (incremental decode, clamped to the text). */
+  const pieces = (s: JobSample): string[] => {
+    const out: string[] = [];
+    let shown = 0;
+    for (let k = 1; k <= s.tokens.length && shown < s.text.length; k++) {
+      const upTo = Math.min(codec.decode(s.tokens.slice(0, k)).length, s.text.length);
+      if (upTo > shown) {
+        out.push(s.text.slice(shown, upTo));
+        shown = upTo;
+      }
+    }
+    if (shown < s.text.length) out.push(s.text.slice(shown));
+    return out;
+  };
+
+  /** Server-sent events: one `data:` line per chunk, then `data: [DONE]`. */
+  const sse = (chunks: unknown[]) => {
+    const enc = new TextEncoder();
+    const body = chunks.map((c) => `data: ${JSON.stringify(c)}\n\n`).join("") +
+      "data: [DONE]\n\n";
+    return new Response(enc.encode(body), {
+      headers: { "content-type": "text/event-stream", "cache-control": "no-cache" },
+    });
+  };
+
   /**
    * vLLM's `prompt_logprobs`: null for the first token, then per token a map from token id to
    * `{logprob, rank, decoded_token}` holding the prompt's own token and the `k` most likely.
@@ -287,6 +314,33 @@ export async function createModelApp(options: ModelAppOptions): Promise<ModelApp
     const prompted = b.promptLogprobs === null
       ? null
       : await promptLogprobs(prompts, b.promptLogprobs);
+    if (b.stream) {
+      const id = `cmpl-${++ids}`;
+      const head = {
+        id,
+        object: "text_completion",
+        created: Math.floor(Date.now() / 1000),
+        model: name,
+      };
+      const chunks: unknown[] = [];
+      samples.forEach((row, i) =>
+        row.forEach((s, j) => {
+          const index = i * b.n + j;
+          for (const text of pieces(s)) {
+            chunks.push({
+              ...head,
+              choices: [{ index, text, logprobs: null, finish_reason: null }],
+            });
+          }
+          chunks.push({
+            ...head,
+            choices: [{ index, text: "", logprobs: null, ...choiceFinish(s) }],
+          });
+        })
+      );
+      if (b.includeUsage) chunks.push({ ...head, choices: [], usage: usage(prompts, samples) });
+      return sse(chunks);
+    }
     const choices = samples.flatMap((row, i) =>
       row.map((s, j) => ({
         index: i * b.n + j,
@@ -326,6 +380,27 @@ export async function createModelApp(options: ModelAppOptions): Promise<ModelApp
     const prompted = b.promptLogprobs === null
       ? null
       : (await promptLogprobs([prompt], b.promptLogprobs))[0];
+    if (b.stream) {
+      const id = `chatcmpl-${++ids}`;
+      const head = {
+        id,
+        object: "chat.completion.chunk",
+        created: Math.floor(Date.now() / 1000),
+        model: name,
+      };
+      const chunks: unknown[] = [];
+      row.forEach((s, index) => {
+        const delta = (d: Record<string, unknown>, finish: Record<string, unknown> | null) => ({
+          ...head,
+          choices: [{ index, delta: d, logprobs: null, ...(finish ?? { finish_reason: null }) }],
+        });
+        chunks.push(delta({ role: "assistant", content: "" }, null));
+        for (const text of pieces(s)) chunks.push(delta({ content: text }, null));
+        chunks.push(delta({}, choiceFinish(s)));
+      });
+      if (b.includeUsage) chunks.push({ ...head, choices: [], usage: usage([prompt], [row]) });
+      return sse(chunks);
+    }
     const entry = (t: number, lp: number) => {
       const token = tokenText(t, b.tokensAsIds);
       return { token, logprob: lp, bytes: [...new TextEncoder().encode(token)] };

@@ -43,6 +43,10 @@ export interface SamplingFields {
    * log-probability and rank plus this many alternatives (null: not asked).
    */
   promptLogprobs: number | null;
+  /** Answer as server-sent events (`"stream": true`). */
+  stream: boolean;
+  /** With `stream`, end with a chunk carrying `usage` (`stream_options.include_usage`). */
+  includeUsage: boolean;
 }
 
 /** A validated `/v1/completions` body. */
@@ -116,7 +120,6 @@ function bool(o: Json, key: string, fallback: boolean): boolean {
 }
 
 function samplingFields(o: Json, chat: boolean): SamplingFields {
-  if (o.stream === true) throw httpError(400, `"stream": streaming is not supported`, "stream");
   if (o.echo === true) throw httpError(400, `"echo": echoing the prompt is not supported`, "echo");
   if (o.best_of !== undefined && o.best_of !== null && o.best_of !== o.n && o.best_of !== 1) {
     bad("best_of", "is not supported (use n and rank by logprobs)", o.best_of);
@@ -172,7 +175,16 @@ function samplingFields(o: Json, chat: boolean): SamplingFields {
     promptLogprobs: o.prompt_logprobs === undefined || o.prompt_logprobs === null
       ? null
       : num(o, "prompt_logprobs", 0, { min: 0, max: 20, integer: true }),
+    stream: bool(o, "stream", false),
+    includeUsage: streamUsage(o),
   };
+}
+
+function streamUsage(o: Json): boolean {
+  const so = o.stream_options;
+  if (so === undefined || so === null) return false;
+  if (typeof so !== "object" || Array.isArray(so)) bad("stream_options", "must be an object", so);
+  return bool(so as Json, "include_usage", false);
 }
 
 function tokenIds(v: unknown[], param: string): number[] {

@@ -65,7 +65,8 @@ Deno.test("bad completion fields are 400s naming the field", () => {
     /non-empty string/,
   );
   rejects400(() => parseCompletionBody({ prompt: [[1, -2]] }), "prompt[0][1]", /token id/);
-  rejects400(() => parseCompletionBody({ prompt: "x", stream: true }), "stream", /not supported/);
+  assert.equal(parseCompletionBody({ prompt: "x", stream: true }).stream, true);
+  rejects400(() => parseCompletionBody({ prompt: "x", stream: "yes" }), "stream", /boolean/);
   rejects400(() => parseCompletionBody({ prompt: "x", logprobs: 21 }), "logprobs", /\[0, 20\]/);
   rejects400(() => parseCompletionBody({ prompt: "x", max_tokens: 0 }), "max_tokens", /got 0/);
 });
