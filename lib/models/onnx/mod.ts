@@ -5,8 +5,10 @@
  * Layers, by file: `folder.ts` (config files, one-line errors), `tokenizer.ts` (tokenizer, chat
  * template, incremental detokenizer), `session.ts` (onnxruntime session, device check, contract
  * discovery), `kv_cache.ts` (prefix tree of K/V segments with an LRU byte budget), `batch.ts`
- * (batch tensor layout and copies), `sampling.ts`, `stops.ts`, `runner.ts` (the engine) and
- * `policy.ts` (the `Policy` with handles).
+ * (batch tensor layout and copies), `sampling.ts`, `stops.ts`, `prefill.ts` (filling the cache),
+ * `decode_step.ts` (one decoding step of a batch over plain data), `decode_batch.ts` (the decode
+ * batch's tensors), `runner.ts` (the engine that drives them) and `policy.ts` (the `Policy` with
+ * handles).
  *
  * @example
  * ```ts
@@ -27,5 +29,8 @@ export * from "./batch.ts";
 export * from "./length_groups.ts";
 export * from "./sampling.ts";
 export * from "./stops.ts";
+export * from "./prefill.ts";
+export * from "./decode_step.ts";
+export * from "./decode_batch.ts";
 export * from "./runner.ts";
 export * from "./policy.ts";
