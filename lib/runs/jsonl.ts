@@ -84,5 +84,10 @@ function lineSplitter(): TransformStream<string, string> {
  * ```
  */
 export async function appendJsonl(path: string, record: unknown): Promise<void> {
-  await Deno.writeTextFile(path, JSON.stringify(record) + "\n", { append: true, create: true });
+  try {
+    await Deno.writeTextFile(path, JSON.stringify(record) + "\n", { append: true, create: true });
+  } catch (e) {
+    // a failed write (disk full) may leave part of the line: the next open sets it aside
+    throw new Error(`${path}: cannot write a record: ${e instanceof Error ? e.message : e}`);
+  }
 }
