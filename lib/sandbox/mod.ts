@@ -21,6 +21,9 @@
  *
  * @module
  */
+export * from "./types.ts";
+export * from "./pyodide_dir.ts";
+export * from "./workers.ts";
 export * from "./pool.ts";
 export * from "./observation.ts";
 export * from "./code_steps.ts";

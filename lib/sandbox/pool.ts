@@ -1,9 +1,11 @@
 /**
- * A pool of pyodide workers with per-solution sessions, time and memory limits.
+ * A pool of pyodide workers with per-solution sessions, time and memory limits: sessions are
+ * placed on slots, each slot works through its queue one run at a time, and the limits below are
+ * enforced.
  *
  * Each worker runs one pyodide interpreter (`worker.ts`) in a Deno Worker whose only permission
  * is reading pyodide's package folder: no network, no environment, no subprocess, no writes, no
- * FFI, no system information, no other file. Limits:
+ * FFI, no system information, no other file (see `workers.ts`). Limits:
  *
  * - **time**: a run that has not answered `timeoutMs` after it was sent is abandoned, its worker
  *   terminated (V8 stops even a tight WebAssembly loop) and a fresh worker started in its place;
@@ -38,179 +40,32 @@
  *
  * @module
  */
-import type { HostMessage, WorkerMessage } from "./protocol.ts";
+import { findPyodideDir } from "./pyodide_dir.ts";
+import {
+  type RunResult,
+  type Sandbox,
+  SANDBOX_DEFAULTS,
+  type SandboxOptions,
+  type SandboxSession,
+  type SandboxStats,
+} from "./types.ts";
+import { createWorkerHost, type Slot } from "./workers.ts";
 
-/** Options of {@linkcode createSandbox}. */
-export interface SandboxOptions {
-  /** Workers in the pool (default 2); ignored with `isolation: "interpreter"`. */
-  workers?: number;
-  /** Default time limit of one run, in ms (default 30 000, AlphaMath's). */
-  timeoutMs?: number;
-  /** Cap on each interpreter's WebAssembly memory, bytes (default 256 MiB). */
-  memoryLimitBytes?: number;
-  /** Replace a worker whose memory ends a run above this (default 3/4 of the cap). */
-  recycleHeapBytes?: number;
-  /** Characters kept of stdout and of stderr per run (default 8 000). */
-  maxOutputChars?: number;
-  /** `"namespace"` (default): sessions share pooled interpreters; `"interpreter"`: one each. */
-  isolation?: "namespace" | "interpreter";
-  /** Time allowed for a worker to load pyodide, ms (default 180 000). */
-  startTimeoutMs?: number;
-  /** Terminate busy workers when the process RSS exceeds this (default: off). */
-  hostRssLimitBytes?: number;
-  /** pyodide's package folder (default: found from `node_modules/pyodide`). */
-  pyodideDir?: string;
-  /** Start the pool's workers now rather than on first use (default true). */
-  eager?: boolean;
-}
-
-/** Options of one run. */
-export interface RunOptions {
-  /** Time limit of this run, ms (default the sandbox's `timeoutMs`). */
-  timeoutMs?: number;
-  /** Execute for effect only: output is discarded (re-running ancestors' code). */
-  quiet?: boolean;
-}
-
-/** What one run produced. */
-export interface RunResult {
-  /** Captured standard output (at most `maxOutputChars`). */
-  stdout: string;
-  /** Captured standard error (at most `maxOutputChars`). */
-  stderr: string;
-  /**
-   * The program's traceback (its own frames), `TimeoutError: ...`, or a sandbox failure message;
-   * absent when the program ran to the end.
-   */
-  error?: string;
-  /** The run hit the time limit (its worker was replaced). */
-  timedOut: boolean;
-  /** Some output was cut at `maxOutputChars`. */
-  truncated: boolean;
-  /** The session's earlier state was lost (its worker was replaced) before this run. */
-  reset: boolean;
-  /** Wall time from sending the run to its answer, ms. */
-  ms: number;
-}
-
-/** One solution's execution state: a namespace that lives across runs until closed. */
-export interface SandboxSession {
-  /** Unique within the sandbox. */
-  readonly id: number;
-  /** Run code in this session's namespace. Never rejects for program errors or limits. */
-  run(code: string, options?: RunOptions): Promise<RunResult>;
-  /** Drop the namespace (idempotent). */
-  close(): Promise<void>;
-}
-
-/** Counters of a sandbox. */
-export interface SandboxStats {
-  /** Workers alive now (started, not terminated). */
-  liveWorkers: number;
-  /** Workers started so far. */
-  started: number;
-  /** Workers terminated after a timeout, crash, memory recycling or host memory limit. */
-  replaced: number;
-  /** Runs answered. */
-  runs: number;
-  /** Runs that hit the time limit. */
-  timeouts: number;
-  /** Sessions open now. */
-  openSessions: number;
-  /** Load times of the workers started so far, ms. */
-  loadMs: number[];
-}
-
-/** A pool of sandboxed interpreters. */
-export interface Sandbox {
-  /** Open a session (one solution's state). */
-  session(): SandboxSession;
-  /** Run code in a fresh session and close it. */
-  run(code: string, options?: RunOptions): Promise<RunResult>;
-  /** Wait until every pooled worker has loaded. */
-  warm(): Promise<void>;
-  /** Counters. */
-  stats(): SandboxStats;
-  /** Terminate every worker; pending runs resolve with an error. Idempotent. */
-  close(): Promise<void>;
-}
-
-/** Defaults of {@linkcode createSandbox}. */
-export const SANDBOX_DEFAULTS = {
-  workers: 2,
-  timeoutMs: 30_000,
-  memoryLimitBytes: 256 * 2 ** 20,
-  maxOutputChars: 8_000,
-  startTimeoutMs: 180_000,
-};
-
-let liveWorkersAll = 0;
-
-/**
- * Memory snapshots of a freshly loaded interpreter, per pyodide folder, shared by every sandbox
- * of the process: `bytes` once made, `pending` while the first worker makes it.
- */
-const snapshots = new Map<
-  string,
-  { bytes: Uint8Array | null; pending: Promise<Uint8Array | null> | null }
->();
-
-/**
- * Workers of every sandbox of this process alive now (leak checks).
- *
- * @example
- * ```ts
- * liveSandboxWorkers(); // 0 before any sandbox is created
- * ```
- */
-export function liveSandboxWorkers(): number {
-  return liveWorkersAll;
-}
-
-/**
- * The folder of the `pyodide` npm package: `node_modules/pyodide` of the nearest enclosing
- * project, symlinks resolved.
- *
- * @example
- * ```ts ignore
- * findPyodideDir(); // "/work/main/node_modules/.deno/pyodide@314.0.7/node_modules/pyodide"
- * ```
- */
-export function findPyodideDir(from: string | URL = import.meta.url): string {
-  let dir = new URL("./", from);
-  for (;;) {
-    const candidate = new URL("node_modules/pyodide/", dir);
-    try {
-      Deno.statSync(new URL("pyodide.mjs", candidate));
-      return Deno.realPathSync(candidate);
-    } catch {
-      const up = new URL("../", dir);
-      if (up.href === dir.href) break;
-      dir = up;
-    }
-  }
-  throw new Error("pyodide not found: run `deno install` (npm:pyodide in deno.json)");
-}
-
-interface Pending {
-  id: number;
-  resolve: (m: WorkerMessage | { type: "timeout" } | { type: "dead"; message: string }) => void;
-}
-
-interface Slot {
-  worker: Worker | null;
-  generation: number;
-  ready: Promise<void>;
-  pending: Pending | null;
-  queue: Task[];
-  busy: boolean;
-  sessions: number;
-  dedicated: boolean;
-}
+export { findPyodideDir } from "./pyodide_dir.ts";
+export {
+  type RunOptions,
+  type RunResult,
+  type Sandbox,
+  SANDBOX_DEFAULTS,
+  type SandboxOptions,
+  type SandboxSession,
+  type SandboxStats,
+} from "./types.ts";
+export { liveSandboxWorkers } from "./workers.ts";
 
 interface SessionRec {
   id: number;
-  slot: Slot;
+  slot: Slot<Task>;
   generation: number | null;
   closed: boolean;
 }
@@ -228,7 +83,7 @@ interface Task {
  * Create a sandbox (see the module doc for the guarantees).
  *
  * @example
- * ```ts ignore
+ * ```ts
  * const sandbox = createSandbox({ timeoutMs: 2000 });
  * const r = await sandbox.run("while True: pass");
  * r.timedOut; // true, and the sandbox goes on with a fresh worker
@@ -254,161 +109,22 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   let closed = false;
   let nextId = 1;
   let nextSession = 1;
-  const allSlots = new Set<Slot>();
+  const host = createWorkerHost<Task>({
+    indexURL,
+    readPaths,
+    memoryLimitBytes: o.memoryLimitBytes,
+    startTimeoutMs: o.startTimeoutMs,
+    stats,
+  });
+  const { newSlot, spawn, terminate, send } = host;
+  const allSlots = host.slots;
   let rssTimer: ReturnType<typeof setInterval> | undefined;
-  /** The worker of this sandbox making the process's snapshot, if any. */
-  let firstLoad: { worker: Worker; done: (b: Uint8Array | null) => void } | null = null;
 
-  const newSlot = (dedicated: boolean): Slot => {
-    const slot: Slot = {
-      worker: null,
-      generation: 0,
-      ready: Promise.resolve(),
-      pending: null,
-      queue: [],
-      busy: false,
-      sessions: 0,
-      dedicated,
-    };
-    allSlots.add(slot);
-    return slot;
-  };
-
-  const terminate = (slot: Slot) => {
-    if (slot.worker === null) return;
-    if (firstLoad?.worker === slot.worker) {
-      firstLoad.done(null);
-      firstLoad = null;
-    }
-    slot.worker.terminate();
-    slot.worker = null;
-    stats.liveWorkers--;
-    liveWorkersAll--;
-    const p = slot.pending;
-    slot.pending = null;
-    p?.resolve({ type: "dead", message: "worker terminated" });
-  };
-
-  const spawn = (slot: Slot) => {
-    slot.generation++;
-    const worker = new Worker(new URL("./worker.ts", import.meta.url), {
-      type: "module",
-      deno: {
-        permissions: {
-          read: readPaths,
-          write: false,
-          net: false,
-          env: false,
-          run: false,
-          ffi: false,
-          sys: false,
-          import: false,
-        },
-      },
-    } as WorkerOptions);
-    slot.worker = worker;
-    stats.started++;
-    stats.liveWorkers++;
-    liveWorkersAll++;
-    let readyResolve!: () => void;
-    let readyReject!: (e: Error) => void;
-    slot.ready = new Promise<void>((res, rej) => {
-      readyResolve = res;
-      readyReject = rej;
-    });
-    slot.ready.catch(() => {}); // observed by whoever awaits it
-    const startTimer = setTimeout(
-      () => readyReject(new Error(`pyodide did not load within ${o.startTimeoutMs} ms`)),
-      o.startTimeoutMs,
-    );
-    worker.onmessage = (e: MessageEvent<WorkerMessage>) => {
-      if (slot.worker !== worker) return;
-      const m = e.data;
-      if (m.type === "ready") {
-        clearTimeout(startTimer);
-        stats.loadMs.push(m.loadMs);
-        if (firstLoad?.worker === worker) {
-          firstLoad.done(m.snapshot ?? null);
-          firstLoad = null;
-        }
-        readyResolve();
-        return;
-      }
-      if (m.type === "fatal") {
-        clearTimeout(startTimer);
-        readyReject(new Error(m.message));
-        const p = slot.pending;
-        slot.pending = null;
-        p?.resolve({ type: "dead", message: m.message });
-        return;
-      }
-      if (slot.pending && "id" in m && m.id === slot.pending.id) {
-        const p = slot.pending;
-        slot.pending = null;
-        p.resolve(m);
-      }
-    };
-    worker.onerror = (e: ErrorEvent) => {
-      e.preventDefault();
-      if (slot.worker !== worker) return;
-      clearTimeout(startTimer);
-      readyReject(new Error(e.message));
-      const p = slot.pending;
-      slot.pending = null;
-      p?.resolve({ type: "dead", message: e.message });
-    };
-    const snap = snapshots.get(indexURL) ?? { bytes: null, pending: null };
-    snapshots.set(indexURL, snap);
-    const init: HostMessage = { type: "init", indexURL, memoryLimitBytes: o.memoryLimitBytes };
-    if (snap.bytes !== null) {
-      worker.postMessage({ ...init, snapshot: snap.bytes });
-    } else if (snap.pending !== null) {
-      snap.pending.then((bytes) => {
-        if (slot.worker === worker) worker.postMessage(bytes ? { ...init, snapshot: bytes } : init);
-      });
-    } else {
-      let done!: (b: Uint8Array | null) => void;
-      snap.pending = new Promise((res) => (done = res));
-      firstLoad = {
-        worker,
-        done: (b) => {
-          snap.bytes = b;
-          snap.pending = null;
-          done(b);
-        },
-      };
-      worker.postMessage({ ...init, makeSnapshot: true });
-    }
-  };
-
-  const replace = (slot: Slot) => {
+  const replace = (slot: Slot<Task>) => {
     terminate(slot);
     stats.replaced++;
     if (!closed && !(slot.dedicated && slot.sessions === 0)) spawn(slot);
   };
-
-  const send = (slot: Slot, msg: HostMessage & { id: number }, timeoutMs: number) =>
-    new Promise<WorkerMessage | { type: "timeout" } | { type: "dead"; message: string }>(
-      (resolve) => {
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        slot.pending = {
-          id: msg.id,
-          resolve: (m) => {
-            clearTimeout(timer);
-            resolve(m);
-          },
-        };
-        if (Number.isFinite(timeoutMs)) {
-          timer = setTimeout(() => {
-            const p = slot.pending;
-            if (p?.id !== msg.id) return;
-            slot.pending = null;
-            resolve({ type: "timeout" });
-          }, timeoutMs);
-        }
-        slot.worker!.postMessage(msg);
-      },
-    );
 
   const failure = (message: string, ms = 0): RunResult => ({
     stdout: "",
@@ -420,7 +136,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     ms,
   });
 
-  const execute = async (slot: Slot, task: Task): Promise<RunResult> => {
+  const execute = async (slot: Slot<Task>, task: Task): Promise<RunResult> => {
     if (closed) return failure("SandboxError: the sandbox is closed");
     const s = task.session;
     if (task.kind === "close") {
@@ -482,7 +198,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     return { ...failure(error, ms), reset };
   };
 
-  const pump = async (slot: Slot) => {
+  const pump = async (slot: Slot<Task>) => {
     if (slot.busy) return;
     slot.busy = true;
     while (slot.queue.length > 0) {
@@ -518,12 +234,12 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     }
   };
 
-  const pool: Slot[] = isolation === "namespace"
+  const pool: Slot<Task>[] = isolation === "namespace"
     ? Array.from({ length: Math.max(1, o.workers) }, () => newSlot(false))
     : [];
   if (options.eager ?? true) { for (const slot of pool) spawn(slot); }
 
-  const enqueue = (slot: Slot, task: Omit<Task, "resolve">) =>
+  const enqueue = (slot: Slot<Task>, task: Omit<Task, "resolve">) =>
     new Promise<RunResult>((resolve) => {
       slot.queue.push({ ...task, resolve });
       pump(slot);
@@ -531,7 +247,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
 
   const session = (): SandboxSession => {
     if (closed) throw new Error("the sandbox is closed");
-    let slot: Slot;
+    let slot: Slot<Task>;
     if (isolation === "interpreter") {
       slot = newSlot(true);
       spawn(slot);
