@@ -21,7 +21,7 @@ import {
 } from "../lib/rewards/mod.ts";
 import type { TokenClassifier } from "../lib/rewards/mod.ts";
 import { UsageError } from "../lib/runs/mod.ts";
-import { createOpenAIPolicy, createPoolingScorer } from "../lib/models/openai/mod.ts";
+import { createOpenAIPolicy, createPoolingScorer, launchVllm } from "../lib/models/openai/mod.ts";
 import type { SyntheticProblem } from "../lib/tasks/mod.ts";
 
 /** Repository root (experiments/ is one level down). */
@@ -79,6 +79,14 @@ export interface BackendFlags {
   problems?: readonly Problem[];
   /** onnxruntime intra-op threads (default 2). */
   threads?: number;
+  /** Start `vllm serve` with this policy model on each of `gpus` and run against them. */
+  vllm?: string;
+  /** Start `vllm serve --runner pooling` with this PRM and use it for the PRM role. */
+  vllmPrm?: string;
+  /** GPU ids for `vllm` (default `["0"]`); the PRM goes on the last one. */
+  gpus?: string[];
+  /** `cpu` (default) or `cuda` for the in-process ONNX policy. */
+  device?: "cpu" | "cuda";
 }
 
 /** An open backend: the policy, scorers on demand, and what to print about it. */
@@ -96,6 +104,20 @@ export interface Backend {
   /** Model, endpoints, heads and verifiers, for records and notebooks. */
   describe: { model: string; endpoints?: string[]; heads: string; prm: string; value: string };
   close(): Promise<void>;
+}
+
+/**
+ * Read `--device`: `cpu` (default) or `cuda`; anything else is a one-line usage error.
+ *
+ * @example
+ * ```ts
+ * deviceFlag(undefined); // undefined (the default: cpu)
+ * deviceFlag("cuda"); // "cuda"
+ * ```
+ */
+export function deviceFlag(value: string | undefined): "cpu" | "cuda" | undefined {
+  if (value === undefined || value === "cpu" || value === "cuda") return value;
+  throw new UsageError(`--device must be cpu or cuda, got "${value}"`);
 }
 
 /**
@@ -123,26 +145,59 @@ export function fromRoot(path: string): string {
  */
 export async function openBackend(flags: BackendFlags): Promise<Backend> {
   const heads = flags.heads ?? HEADS_DIR;
-  const endpoints = flags.endpoint ?? [];
+  const endpoints = [...(flags.endpoint ?? [])];
   if (endpoints.length > 0 && flags.model !== undefined) {
     throw new UsageError("give either --model or --endpoint, not both");
   }
   for (const [flag, spec] of [["prm", flags.prm], ["value", flags.value]] as const) {
     if (spec !== undefined) checkSpec(`--${flag}`, spec);
   }
-  let policy: Policy;
-  let close = async () => {};
-  let model: string;
-  if (endpoints.length > 0) {
-    policy = await createOpenAIPolicy({ endpoints });
-    model = policy.name;
-  } else {
-    model = flags.model ?? EMBEDDED_MODEL;
-    const onnx = await createOnnxPolicy(model, { intraOpNumThreads: flags.threads ?? 2 });
-    policy = onnx;
-    close = () => onnx.dispose();
+  if (flags.vllm !== undefined && (endpoints.length > 0 || flags.model !== undefined)) {
+    throw new UsageError("give one of --vllm, --model or --endpoint");
   }
-  const prm = flags.prm ?? DEFAULT_VERIFIER;
+  let policy: Policy;
+  const closers: (() => Promise<void>)[] = [];
+  let model: string;
+  let prmFlag = flags.prm;
+  const logDir = `${ROOT}results/tmp/vllm`;
+  try {
+    if (flags.vllm !== undefined) {
+      const servers = await launchVllm({ model: flags.vllm, gpus: flags.gpus, logDir });
+      closers.push(() => servers.stop());
+      endpoints.push(...servers.urls);
+    }
+    if (flags.vllmPrm !== undefined) {
+      if (flags.prm !== undefined) throw new UsageError("give either --vllm-prm or --prm");
+      const gpus = flags.gpus?.length ? flags.gpus : ["0"];
+      const prmServer = await launchVllm({
+        model: flags.vllmPrm,
+        pooling: true,
+        gpus: [gpus[gpus.length - 1]],
+        logDir,
+      });
+      closers.push(() => prmServer.stop());
+      prmFlag = prmServer.urls[0];
+    }
+    if (endpoints.length > 0) {
+      policy = await createOpenAIPolicy({ endpoints });
+      model = policy.name;
+    } else {
+      model = flags.model ?? EMBEDDED_MODEL;
+      const onnx = await createOnnxPolicy(model, {
+        intraOpNumThreads: flags.threads ?? 2,
+        ...(flags.device ? { device: flags.device } : {}),
+      });
+      policy = onnx;
+      closers.push(() => onnx.dispose());
+    }
+  } catch (e) {
+    for (const c of closers.reverse()) await c().catch(() => {});
+    throw e;
+  }
+  const close = async () => {
+    for (const c of [...closers].reverse()) await c();
+  };
+  const prm = prmFlag ?? DEFAULT_VERIFIER;
   const value = flags.value ?? DEFAULT_VERIFIER;
   const scorers = new Map<string, Promise<Scorer>>();
   const ctx: ScorerContext = {

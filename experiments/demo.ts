@@ -15,7 +15,7 @@
  */
 import { concatViews, escapeHtml, preamble, repoPath, table } from "../lib/report/mod.ts";
 import { numberFlag, parseCli, runMain, UsageError } from "../lib/runs/mod.ts";
-import { type BackendFlags, openBackend } from "./backends.ts";
+import { type BackendFlags, deviceFlag, openBackend } from "./backends.ts";
 import { type Experiment, type ExperimentSummary, runExperiment } from "./experiment.ts";
 import {
   accuracyVsTokens,
@@ -214,6 +214,10 @@ async function main() {
     heads: { type: "string" },
     prm: { type: "string" },
     value: { type: "string" },
+    vllm: { type: "string" },
+    "vllm-prm": { type: "string" },
+    gpus: { type: "string" },
+    device: { type: "string" },
     out: { type: "string" },
     html: { type: "string" },
     help: { type: "boolean", short: "h" },
@@ -238,6 +242,10 @@ async function main() {
       heads: values.heads,
       prm: values.prm,
       value: values.value,
+      vllm: values.vllm,
+      vllmPrm: values["vllm-prm"],
+      gpus: values.gpus?.split(",").map((g) => g.trim()).filter(Boolean),
+      device: deviceFlag(values.device),
     },
     dir: values.out,
     html: values.html,

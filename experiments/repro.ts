@@ -11,7 +11,7 @@
  * @module
  */
 import { numberFlag, parseCli, runMain, UsageError } from "../lib/runs/mod.ts";
-import { openBackend, ROOT } from "./backends.ts";
+import { deviceFlag, openBackend, ROOT } from "./backends.ts";
 import { runExperiment } from "./experiment.ts";
 import "./all.ts";
 import { experiments } from "./registry.ts";
@@ -31,6 +31,10 @@ async function main() {
     heads: { type: "string" },
     prm: { type: "string" },
     value: { type: "string" },
+    vllm: { type: "string" },
+    "vllm-prm": { type: "string" },
+    gpus: { type: "string" },
+    device: { type: "string" },
     only: { type: "string" },
     out: { type: "string" },
     concurrency: { type: "string" },
@@ -69,6 +73,10 @@ async function main() {
     heads: values.heads,
     prm: values.prm,
     value: values.value,
+    vllm: values.vllm,
+    vllmPrm: values["vllm-prm"],
+    gpus: values.gpus?.split(",").map((g) => g.trim()).filter(Boolean),
+    device: deviceFlag(values.device),
   });
   try {
     const summary = await runExperiment(exp, {

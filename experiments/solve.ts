@@ -20,6 +20,7 @@ import { methodOptions, methods } from "../lib/search/registry.ts";
 import { numberFlag, parseCli, runMain, UsageError } from "../lib/runs/mod.ts";
 import {
   DEFAULT_VERIFIER,
+  deviceFlag,
   fromRoot,
   openBackend,
   ROOT,
@@ -40,6 +41,10 @@ const COMMON = {
   scorer: { type: "string" },
   prm: { type: "string" },
   value: { type: "string" },
+  vllm: { type: "string" },
+  "vllm-prm": { type: "string" },
+  gpus: { type: "string" },
+  device: { type: "string" },
   out: { type: "string" },
   traces: { type: "string" },
   concurrency: { type: "string", default: "8" },
@@ -135,6 +140,10 @@ async function main() {
     prm: values.prm,
     value: values.value,
     problems,
+    vllm: values.vllm,
+    vllmPrm: values["vllm-prm"],
+    gpus: values.gpus?.split(",").map((g) => g.trim()).filter(Boolean),
+    device: deviceFlag(values.device),
     threads: numberFlag("threads", values.threads, { integer: true, min: 1 }),
   });
   try {

@@ -25,6 +25,8 @@ import { createReplicas, type ReplicaSet } from "./replicas.ts";
 import { type ChatPrompter, createChatPrompter } from "./chat.ts";
 import { httpError } from "./errors.ts";
 import { type Route, routeHandler, type ServerLimits } from "./routes.ts";
+import { readPromptLogprobs } from "./prompt_logprobs.ts";
+import { sse, tokenPieces } from "./sse.ts";
 import { poolWithHead } from "./pooling.ts";
 import { createRewardApp, isRewardModelFolder } from "./reward_app.ts";
 import {
@@ -214,72 +216,9 @@ export async function createModelApp(options: ModelAppOptions): Promise<ModelApp
 
   const tokenText = (id: number, asIds: boolean) => asIds ? `token_id:${id}` : codec.decode([id]);
 
-  /** A sample's text cut into one piece per token (incremental decode, clamped to the text). */
-  const pieces = (s: JobSample): string[] => {
-    const out: string[] = [];
-    let shown = 0;
-    for (let k = 1; k <= s.tokens.length && shown < s.text.length; k++) {
-      const upTo = Math.min(codec.decode(s.tokens.slice(0, k)).length, s.text.length);
-      if (upTo > shown) {
-        out.push(s.text.slice(shown, upTo));
-        shown = upTo;
-      }
-    }
-    if (shown < s.text.length) out.push(s.text.slice(shown));
-    return out;
-  };
-
-  /** Server-sent events: one `data:` line per chunk, then `data: [DONE]`. */
-  const sse = (chunks: unknown[]) => {
-    const enc = new TextEncoder();
-    const body = chunks.map((c) => `data: ${JSON.stringify(c)}\n\n`).join("") +
-      "data: [DONE]\n\n";
-    return new Response(enc.encode(body), {
-      headers: { "content-type": "text/event-stream", "cache-control": "no-cache" },
-    });
-  };
-
-  /**
-   * vLLM's `prompt_logprobs`: null for the first token, then per token a map from token id to
-   * `{logprob, rank, decoded_token}` holding the prompt's own token and the `k` most likely.
-   */
-  const promptLogprobs = async (prompts: number[][], k: number) => {
-    const rows = await batcher.exclusive(async () => {
-      const nodes = prompts.map((ids) => runner.cache.nodeFor(ids));
-      nodes.forEach((n) => runner.cache.retain(n));
-      try {
-        return await runner.encode(prompts.map((ids, i) => ({
-          node: nodes[i],
-          to: ids.length,
-          logitsAt: Array.from({ length: ids.length - 1 }, (_, j) => j),
-        })));
-      } finally {
-        nodes.forEach((n) => runner.cache.release(n));
-      }
-    });
-    return prompts.map((ids, i) => [
-      null,
-      ...rows[i].logits.map((row, j) => {
-        let max = -Infinity;
-        for (const x of row) max = Math.max(max, x);
-        let sum = 0;
-        for (const x of row) sum += Math.exp(x - max);
-        const lse = max + Math.log(sum);
-        const entry = (t: number) => ({
-          logprob: row[t] - lse,
-          rank: 1 + row.reduce((c, x) => c + (x > row[t] ? 1 : 0), 0),
-          decoded_token: codec.decode([t]),
-        });
-        const out: Record<string, ReturnType<typeof entry>> = {};
-        out[ids[j + 1]] = entry(ids[j + 1]);
-        if (k > 0) {
-          const top = Array.from(row.keys()).sort((a, b) => row[b] - row[a]).slice(0, k);
-          for (const t of top) out[t] ??= entry(t);
-        }
-        return out;
-      }),
-    ]);
-  };
+  const pieces = (s: JobSample) => tokenPieces(codec, s);
+  const promptLogprobs = (prompts: number[][], k: number) =>
+    readPromptLogprobs(runner, batcher, prompts, k);
 
   const usage = (prompts: number[][], samples: JobSample[][]) => {
     const prompt = prompts.reduce((a, p) => a + p.length, 0);

@@ -21,3 +21,4 @@ export * from "./wire.ts";
 export * from "./policy.ts";
 export * from "./scorer.ts";
 export * from "./prompt.ts";
+export * from "./launch.ts";
