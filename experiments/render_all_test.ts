@@ -30,9 +30,9 @@ if (!ready) {
 }
 
 /** Notebooks that reproduce no paper table (checked for their own contents). */
-const OTHER = ["datasets", "verifiers"];
+const OTHER = ["datasets", "verifiers", "explore"];
 
-/** The paper notebooks: every notebook but the datasets overview and the verifiers page. */
+/** The paper notebooks: every notebook but the datasets overview, verifiers and explore pages. */
 async function paperNotebooks(): Promise<string[]> {
   const names: string[] = [];
   for await (const e of Deno.readDir(repoPath("notebooks"))) {
@@ -53,8 +53,9 @@ Deno.test({
   async fn() {
     const papers = await paperNotebooks();
     assert.ok(papers.length >= 6, `expected the paper notebooks, found ${papers.join(", ")}`);
-    // the verifiers page reads the committed results/verifiers run (no fresh run to make)
-    const names = [...papers, "verifiers"].sort();
+    // the verifiers page reads the committed results/verifiers run (no fresh run to make); the
+    // explore page runs a few tiny searches on one problem with the embedded model
+    const names = [...papers, "verifiers", "explore"].sort();
     const outDir = await Deno.makeTempDir({ prefix: "render_all_" });
     try {
       const results = await renderNotebooks({
@@ -96,6 +97,30 @@ Deno.test({
               assert.ok(text.includes(fact), `verifiers: the page shows ${fact}`);
             }
             await page.locator(".repro-plot .main-svg").first().waitFor({ timeout: 30_000 });
+            assert.deepEqual(errors, [], `${name}: no script errors`);
+            await page.close();
+            continue;
+          }
+          if (name === "explore") {
+            // the answer, a candidates table and drawn search trees (drawTrace's svg)
+            assert.match(text, /answers \S+; gold \S+: (right|wrong)/, "explore: the answer");
+            const captions = await page.locator("table.repro-table caption").allInnerTexts();
+            assert.ok(
+              captions.some((c) => c.startsWith("Candidates of")),
+              `explore: a candidates table (${captions.join(" | ")})`,
+            );
+            const trees = page.locator(".repro-trace-box svg");
+            assert.ok(await trees.count() >= 2, "explore: a drawn tree and a side-by-side");
+            const nodes = await trees.first().locator("circle.repro-node").count();
+            assert.ok(nodes > 2, `explore: the tree has nodes (${nodes})`);
+            assert.ok(
+              (await trees.first().boundingBox())!.height > 100,
+              "explore: the tree is drawn",
+            );
+            const genealogies = page.locator(".repro-trace-box svg", {
+              hasText: "particle genealogy",
+            });
+            assert.ok(await genealogies.count() >= 1, "explore: a particle genealogy");
             assert.deepEqual(errors, [], `${name}: no script errors`);
             await page.close();
             continue;
