@@ -105,7 +105,7 @@ export function checkDevice(device: "cpu" | "cuda"): void {
   if (findCudaProvider() === null) {
     throw new Error(
       "onnx model: device cuda unavailable: libonnxruntime_providers_cuda.so is not installed " +
-        "(onnxruntime-node's install script was skipped; approve it or use device cpu)",
+        "(Deno skips onnxruntime-node's install script: fetch it as the README's 'Running on GPU servers' says, with CUDA 12 and cuDNN 9; or use device cpu)",
     );
   }
 }
