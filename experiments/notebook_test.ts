@@ -151,16 +151,20 @@ Deno.test("loadOrRun: reads a committed run and keeps only its arms and first pr
   }
 });
 
-Deno.test("loadOrRun: a malformed record line names the file and line", async () => {
+Deno.test("loadOrRun: a malformed record line names the file and line; a torn last line is skipped", async () => {
   const root = await Deno.makeTempDir();
   try {
     await Deno.mkdir(`${root}/kit`);
     await Deno.writeTextFile(`${root}/kit/summary.json`, JSON.stringify(summary));
-    await Deno.writeTextFile(`${root}/kit/records.jsonl`, "{oops\n");
+    await Deno.writeTextFile(`${root}/kit/records.jsonl`, '{oops\n{"config":"greedy","id":"a"}\n');
     await assert.rejects(
       () => loadOrRun({ name: "kit" } as Experiment, { env: env({}), resultsDir: root }),
       /records\.jsonl:1/,
     );
+    await Deno.writeTextFile(`${root}/kit/records.jsonl`, "");
+    await Deno.writeTextFile(`${root}/kit/traces.jsonl`, '{"config":"greedy","id":"a","tr');
+    const run = await loadOrRun({ name: "kit" } as Experiment, { env: env({}), resultsDir: root });
+    assert.deepEqual(run.traces, [], "the torn trace line of a killed run is skipped");
   } finally {
     await Deno.remove(root, { recursive: true });
   }

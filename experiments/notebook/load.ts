@@ -278,13 +278,25 @@ export async function readRunFiles(
   };
 }
 
-/** Every row of a JSONL file (none when it does not exist); a bad line throws with file:line. */
+/**
+ * Every row of a JSONL file (none when it does not exist); a torn last line is skipped with a
+ * warning, any other bad line throws with file:line.
+ */
 async function readRows<T>(path: string): Promise<T[]> {
   if (!exists(path)) return [];
+  const rows = [];
+  for await (const row of readJsonl<T>(path)) rows.push(row);
   const out: T[] = [];
-  for await (const row of readJsonl<T>(path)) {
-    if (row.error !== undefined) throw new Error(row.error);
-    out.push(row.value);
-  }
+  rows.forEach((row, k) => {
+    if (row.error === undefined) {
+      // an identity line (solve's first record) is not a row
+      if (!(k === 0 && row.value && typeof row.value === "object" && "identity" in row.value)) {
+        out.push(row.value);
+      }
+    } else if (k === rows.length - 1) {
+      // a torn last line is a row a killed run was writing: skipped (the next run sets it aside)
+      console.warn(`warning: ${row.error} (skipped)`);
+    } else throw new Error(row.error);
+  });
   return out;
 }
