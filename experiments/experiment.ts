@@ -8,7 +8,7 @@
  */
 import type { Problem } from "../lib/core/types.ts";
 import { loadDataset } from "../lib/datasets/mod.ts";
-import type { FlagValue } from "../lib/search/registry.ts";
+import { type FlagValue, methods, neededOptions } from "../lib/search/registry.ts";
 import { type Backend, fromRoot, type ScorerKind } from "./backends.ts";
 import { fingerprint, guardFingerprint } from "./fingerprint.ts";
 import { runMethod, type RunRecord, summarize, type Summary } from "./harness.ts";
@@ -155,8 +155,9 @@ export async function runExperiment(
   const records: RunRecord[][] = [];
   for (const arm of arms) {
     const scorer = arm.scorer ? await options.backend.scorer(arm.scorer, arm.verifier) : undefined;
-    const extra: Record<string, unknown> = {};
-    if (arm.method === "qsharp") extra.classifier = await options.backend.classifier();
+    const spec = methods[arm.method];
+    if (!spec) throw new RangeError(`${exp.name}/${arm.config}: unknown method ${arm.method}`);
+    const extra = await neededOptions(spec, options.backend);
     records.push(
       await runMethod({
         method: arm.method,

@@ -16,7 +16,7 @@
 import { parseArgs } from "node:util";
 import { loadDataset } from "../lib/datasets/mod.ts";
 import { GRADER_VERSION } from "../lib/grading/mod.ts";
-import { methodOptions, methods } from "../lib/search/registry.ts";
+import { methodOptions, methods, neededOptions } from "../lib/search/registry.ts";
 import { numberFlag, parseCli, runMain, UsageError } from "../lib/runs/mod.ts";
 import {
   DEFAULT_VERIFIER,
@@ -151,7 +151,7 @@ async function main() {
       ? values.scorer
       : backend.verifier(role);
     const scorer = useScorer ? await backend.scorer(role, verifier) : undefined;
-    if (method === "qsharp") options.classifier = await backend.classifier();
+    Object.assign(options, await neededOptions(spec, backend));
     const config = configLabel(
       method,
       useScorer ? { ...flags, scorer: fromRoot(verifier) } : flags,
@@ -171,7 +171,7 @@ async function main() {
           verifier_files: await verifierFiles(verifier, backend.describe.heads),
         }
         : {}),
-      ...(method === "qsharp" ? { heads_sha256 } : {}),
+      ...(spec.needs.classifier ? { heads_sha256 } : {}),
       grader: GRADER_VERSION,
     };
     // the default file names the model and the seed, so another run goes to another file

@@ -21,6 +21,7 @@ import {
   htmlView,
   table,
 } from "../../lib/report/mod.ts";
+import { methods } from "../../lib/search/registry.ts";
 import type { ArmSummary, ExperimentSummary } from "../experiment.ts";
 import { pct } from "./format.ts";
 
@@ -57,7 +58,8 @@ export interface PaperVsOursRow {
 }
 
 /**
- * The scorer an arm used, naming Q#'s token classifier (it is not a scorer head kind).
+ * The scorer an arm used, naming the token classifier of a method that declares one (Q#: it is
+ * not a scorer head kind).
  *
  * @example
  * ```ts
@@ -65,7 +67,7 @@ export interface PaperVsOursRow {
  * ```
  */
 export function scorerLabel(a: Pick<ArmSummary, "method" | "scorer">): string {
-  return a.method === "qsharp" ? "qsharp classifier" : a.scorer;
+  return methods[a.method]?.needs.classifier ? `${a.method} classifier` : a.scorer;
 }
 
 /**

@@ -6,7 +6,7 @@ import {
   simulatedPolicy,
   simulatedTokenPolicy,
 } from "../models/simulated/mod.ts";
-import { methodOptions, methods } from "./registry.ts";
+import { methodOptions, methods, neededOptions } from "./registry.ts";
 
 const problem = simProblem({ id: "det", steps: 4, pRight: 0.6, answer: "12" });
 const withoutWall = (r: SearchResult) => ({ ...r, cost: { ...r.cost, wallMs: 0 } });
@@ -64,4 +64,46 @@ Deno.test("methodOptions: kebab-case flags, typed by the defaults", () => {
   assert.throws(() => methodOptions("beam", { n: "x" }), RangeError);
   assert.throws(() => methodOptions("nope", {}), RangeError);
   for (const spec of Object.values(methods)) assert.ok(spec.describe.length > 0);
+});
+
+Deno.test("registry: needs declare what each method takes (needsScorer and role follow them)", () => {
+  for (const [name, spec] of Object.entries(methods)) {
+    assert.equal(spec.needsScorer, spec.needs.scorer !== undefined, name);
+    assert.equal(spec.role, spec.needs.scorer ?? spec.needs.optionalScorer ?? "prm", name);
+  }
+  assert.deepEqual(methods.qsharp.needs, { classifier: true });
+  assert.deepEqual(methods.tsmc.needs, { scorer: "twist" });
+  assert.deepEqual(methods.sbs.needs, { optionalScorer: "value" });
+});
+
+Deno.test("registry: every lib/search file exporting `method` is registered under its name", async () => {
+  const dir = new URL("./", import.meta.url);
+  const found: string[] = [];
+  for await (const e of Deno.readDir(dir)) {
+    if (!e.name.endsWith(".ts") || e.name.endsWith("_test.ts")) continue;
+    const text = await Deno.readTextFile(new URL(e.name, dir));
+    if (/^export const method\b/m.test(text)) found.push(e.name.slice(0, -3));
+  }
+  for (const name of found) {
+    const spec = methods[name];
+    assert.ok(spec, `${name} is registered`);
+    const mod = await import(new URL(`${name}.ts`, dir).href);
+    assert.equal(mod.method, spec, name);
+    methodOptions(name, {}); // its defaults are flag-able
+    if (spec.needs.classifier) continue;
+    const run = (seed: number) =>
+      spec.run(problem, simulatedPolicy({ seed }), noisyScorer({ noise: 1, seed: 2 }), { seed: 7 });
+    const [a, b] = [await run(1), await run(2)];
+    assert.deepEqual(withoutWall(a), withoutWall(b), `${name}: same seed ⇒ same result`);
+    assert.ok(a.candidates.length >= 1 && a.cost.tokens > 0, name);
+  }
+});
+
+Deno.test("neededOptions: a classifier only for a method that declares one", async () => {
+  const classifier = { scoreCandidates: () => Promise.resolve(new Float32Array()) };
+  const provider = { classifier: () => Promise.resolve(classifier) };
+  assert.deepEqual(await neededOptions(methods.qsharp, provider), { classifier });
+  for (const name of Object.keys(methods).filter((n) => n !== "qsharp")) {
+    assert.deepEqual(await neededOptions(methods[name], provider), {}, name);
+  }
 });
