@@ -41,7 +41,11 @@ export interface SeqState {
   readonly problem: string;
   /** Solution text after the prompt, generated so far. */
   readonly text: string;
-  /** Steps of `text`, as generated (each keeps its delimiter when the stop was kept). */
+  /**
+   * Steps of `text`, as generated (each keeps its delimiter when the stop was kept): joined they
+   * give `text`, and none is empty. Every policy's `start` and `extend` set it (`childState`);
+   * a state written by hand may leave it out (its text then counts as one step).
+   */
   readonly steps?: readonly string[];
   /** Backend-private handle (KV cache, server prefix id); opaque to algorithms. */
   readonly handle?: unknown;
@@ -67,7 +71,10 @@ export interface LogitsContext {
   readonly hidden?: Float32Array;
 }
 
-/** Sampling and stopping options for {@linkcode Policy.extend}. */
+/**
+ * Sampling and stopping options for {@linkcode Policy.extend}. Every backend fills in the
+ * defaults and checks them the same way (`resolveExtendOptions` in lib/core/extend.ts).
+ */
 export interface ExtendOptions {
   /** Samples per input state (default 1). */
   n?: number;
@@ -91,8 +98,25 @@ export interface ExtendOptions {
   logitsHook?: LogitsHook;
 }
 
-/** One continuation of one state. */
-export interface Continuation {
+/**
+ * What one sample of generation produced: the record every backend and layer shares (the
+ * engine's finished row, a parsed HTTP choice, a served sample, a continuation without its state).
+ * A layer that needs more extends it (the ONNX runner adds its cache node, the server its top
+ * log-probabilities, {@linkcode Continuation} the new state).
+ *
+ * @example
+ * ```ts
+ * const g: Generation = {
+ *   text: "x = 1\n\n",
+ *   tokens: [87, 3, 12],
+ *   logprobs: [-0.5, -0.25, -0.25],
+ *   cumulativeLogprob: -1,
+ *   finishReason: "stop",
+ *   stopString: "\n\n",
+ * };
+ * ```
+ */
+export interface Generation {
   /** The new text only (including the stop string when kept). */
   text: string;
   /**
@@ -108,7 +132,14 @@ export interface Continuation {
   finishReason: FinishReason;
   /** The stop string that fired, when `finishReason` is `"stop"`. */
   stopString?: string;
-  /** The extended state: `text` is the parent's text plus this continuation's text. */
+}
+
+/** One continuation of one state: its {@linkcode Generation} and the state it leads to. */
+export interface Continuation extends Generation {
+  /**
+   * The extended state, built by `childState` (lib/core/extend.ts): `text` is the parent's text
+   * plus this continuation's text, `steps` the parent's plus this text when it is not empty.
+   */
   state: SeqState;
 }
 
