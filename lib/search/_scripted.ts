@@ -20,6 +20,7 @@ import type {
   Scorer,
   SeqState,
 } from "../core/types.ts";
+import { childState } from "../core/extend.ts";
 
 /** One scripted step. */
 export interface ScriptedStep {
@@ -59,11 +60,7 @@ export function scriptedPolicy(
             logprobs: tokens.map(() => lp),
             cumulativeLogprob: lp * tokens.length,
             finishReason: st.finish ?? "stop",
-            state: {
-              problem: s.problem,
-              text: s.text + st.text,
-              steps: [...(s.steps ?? []), st.text],
-            },
+            state: childState(s, st.text),
           };
         });
       }));

@@ -39,7 +39,15 @@
  *
  * @module
  */
-import type { Continuation, ExtendOptions, FinishReason, Policy, SeqState } from "../core/types.ts";
+import type {
+  Continuation,
+  ExtendOptions,
+  FinishReason,
+  Generation,
+  Policy,
+  SeqState,
+} from "../core/types.ts";
+import { childState, generation } from "../core/extend.ts";
 import { fork } from "../core/random.ts";
 import { alphaMathFormat, type CodeStepFormat } from "../sandbox/code_steps.ts";
 import {
@@ -95,15 +103,9 @@ export interface ToolPolicy extends Policy {
   stats(): ToolStats;
 }
 
-/** A continuation being built from segments. */
-interface Work {
+/** A continuation being built from segments: its {@linkcode Generation} so far and its parent. */
+interface Work extends Generation {
   parent: SeqState;
-  text: string;
-  tokens: number[];
-  logprobs: number[];
-  cumulativeLogprob: number;
-  finishReason: FinishReason;
-  stopString?: string;
   /** The last inner state, when its text is exactly this work's text. */
   state: SeqState | null;
   calls: number;
@@ -161,16 +163,13 @@ export function toolPolicy(inner: Policy, options: ToolPolicyOptions): ToolPolic
     return obs;
   };
 
-  const stateOf = (w: Work): SeqState => {
-    const text = w.parent.text + w.text;
-    const steps = w.parent.steps
-      ? [...w.parent.steps, w.text]
-      : w.parent.text === ""
-      ? [w.text]
-      : undefined;
-    if (w.state && w.state.text === text) return { ...w.state, ...(steps ? { steps } : {}) };
-    return { problem: w.parent.problem, text, ...(steps ? { steps } : {}) };
-  };
+  // the wrapper's step is the whole work text; the inner handle is kept when it spells it
+  const stateOf = (w: Work): SeqState =>
+    childState(
+      w.parent,
+      w.text,
+      w.state && w.state.text === w.parent.text + w.text ? w.state.handle : undefined,
+    );
 
   const extend = async (
     states: readonly SeqState[],
@@ -234,15 +233,7 @@ export function toolPolicy(inner: Policy, options: ToolPolicyOptions): ToolPolic
       }
     }
     return works.map((row) =>
-      row.map((w): Continuation => ({
-        text: w.text,
-        tokens: w.tokens,
-        logprobs: w.logprobs,
-        cumulativeLogprob: w.cumulativeLogprob,
-        finishReason: w.finishReason,
-        ...(w.stopString === undefined ? {} : { stopString: w.stopString }),
-        state: stateOf(w),
-      }))
+      row.map((w): Continuation => ({ ...generation(w), state: stateOf(w) }))
     );
 
     /** Add one inner segment to a work item; run its code when it closed a code block. */

@@ -14,7 +14,8 @@
  *
  * @module
  */
-import type { FinishReason, LogitsContext } from "../core/types.ts";
+import { generation } from "../core/extend.ts";
+import type { Generation, LogitsContext } from "../core/types.ts";
 import type { CacheNode } from "../models/onnx/kv_cache.ts";
 import type { GenerateRequest, OnnxRunner } from "../models/onnx/runner.ts";
 import { logSumExp, type SamplingParams } from "../models/onnx/sampling.ts";
@@ -41,20 +42,11 @@ export interface GenerationJob {
   topLogprobs: number;
 }
 
-/** One finished sample. */
-export interface JobSample {
-  /** New text (cut at the stop, kept per `includeStop`). */
-  text: string;
-  /** Sampled token ids (EOS and the stop's tokens included). */
-  tokens: number[];
-  /** Raw log-probability of each token. */
-  logprobs: number[];
-  /** Sum of `logprobs`. */
-  cumulativeLogprob: number;
-  /** Why it ended. */
-  finishReason: FinishReason;
-  /** The stop string that fired. */
-  stopString?: string;
+/**
+ * One finished sample: the shared {@linkcode Generation} record (text cut at the stop, kept per
+ * `includeStop`; sampled token ids with the EOS and the stop's tokens, raw log-probabilities).
+ */
+export interface JobSample extends Generation {
   /** Per position, the `topLogprobs` most likely `[token, logprob]` pairs (when asked). */
   top?: [number, number][][];
 }
@@ -212,12 +204,7 @@ export function createBatcher(runner: OnnxRunner, options: BatcherOptions = {}):
         const plan = plans[r];
         keep(g.node);
         results[plan.job][plan.prompt][plan.sample] = {
-          text: g.text,
-          tokens: g.tokens,
-          logprobs: g.logprobs,
-          cumulativeLogprob: g.cumulativeLogprob,
-          finishReason: g.finishReason,
-          ...(g.stopString === undefined ? {} : { stopString: g.stopString }),
+          ...generation(g),
           ...(group[plan.job].job.topLogprobs > 0 ? { top: plan.top } : {}),
         };
       });

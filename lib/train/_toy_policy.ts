@@ -9,6 +9,7 @@
  * @module
  */
 import type { Continuation, ExtendOptions, Policy, SeqState } from "../core/types.ts";
+import { childState } from "../core/extend.ts";
 import { fork, rng } from "../core/random.ts";
 import type { LabelItem } from "./rollout.ts";
 
@@ -67,7 +68,7 @@ export function toyPolicy(pOk: number | ((i: number) => number)): Policy & { cal
             logprobs: [lp],
             cumulativeLogprob: lp,
             finishReason: "eos" as const,
-            state: { problem: state.problem, text: state.text + text },
+            state: childState(state, text),
           };
         });
       }));

@@ -13,6 +13,7 @@ import type {
   SeqState,
   TextLogprobs,
 } from "../../core/types.ts";
+import { continuation, resolveExtendOptions } from "../../core/extend.ts";
 import { createDetokenizer } from "./tokenizer.ts";
 import type { CacheNode, CacheStats } from "./kv_cache.ts";
 import {
@@ -138,9 +139,10 @@ function readToken(row: Float32Array, token: number): { logprob: number; greedy:
  * then run together as one batched engine call (same stop strings and `includeStop`), each with
  * its own `n`, sampling, seed and hook: concurrent searches share batches, and every call gets
  * exactly the samples it would get alone. Handles are reference counted: `release` frees a
- * state's cache entries at once; a dropped handle is freed when garbage-collected. Defaults:
- * `n` 1, `stop` `["\n\n"]`, `includeStop` true, `temperature` 1, `topP` 1, `topK` 0, `minP` 0,
- * `maxTokens` the runner's `defaultMaxTokens` (512), `seed` random.
+ * state's cache entries at once; a dropped handle is freed when garbage-collected. Options are
+ * resolved and checked by `resolveExtendOptions` (lib/core/extend.ts; `maxTokens` defaults to
+ * the runner's `defaultMaxTokens`, 512; no `seed` means a random one) and new states are built
+ * by `childState` (`continuation`), as on every backend.
  *
  * @example
  * ```ts
@@ -252,24 +254,9 @@ export async function createOnnxPolicy(
     states: readonly SeqState[],
     opts: ExtendOptions = {},
   ): Promise<Continuation[][]> => {
-    const n = opts.n ?? 1;
-    const temperature = opts.temperature ?? 1;
-    const topP = opts.topP ?? 1;
-    const topK = opts.topK ?? 0;
-    const minP = opts.minP ?? 0;
-    const maxTokens = opts.maxTokens ?? defaultMaxTokens;
-    check(Number.isInteger(n) && n >= 0, `n must be a non-negative integer (got ${n})`);
-    check(temperature >= 0, `temperature must be >= 0 (got ${temperature})`);
-    check(topP > 0 && topP <= 1, `topP must be in (0, 1] (got ${topP})`);
-    check(Number.isInteger(topK) && topK >= 0, `topK must be a non-negative integer (got ${topK})`);
-    check(minP >= 0 && minP < 1, `minP must be in [0, 1) (got ${minP})`);
-    check(
-      Number.isInteger(maxTokens) && maxTokens >= 1,
-      `maxTokens must be >= 1 (got ${maxTokens})`,
-    );
+    const { n, temperature, topP, topK, minP, maxTokens, stop, includeStop, logitsHook } =
+      resolveExtendOptions(opts, { label: "onnx policy", maxTokens: defaultMaxTokens });
     const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 32);
-    const stop = opts.stop ?? ["\n\n"];
-    const includeStop = opts.includeStop ?? true;
     const sampling = { temperature, topK, topP, minP };
     const generated = await new Promise<Generated[][]>((resolve, reject) => {
       waiting.push({
@@ -277,7 +264,7 @@ export async function createOnnxPolicy(
         key: JSON.stringify([stop, includeStop]),
         stop,
         includeStop,
-        own: (index) => ({ n, maxTokens, sampling, seed, index, logitsHook: opts.logitsHook }),
+        own: (index) => ({ n, maxTokens, sampling, seed, index, logitsHook }),
         resolve,
         reject,
       });
@@ -286,27 +273,7 @@ export async function createOnnxPolicy(
     return generated.map((row, i) =>
       row.map((g): Continuation => {
         const parent = states[i];
-        const text = parent.text + g.text;
-        const steps = parent.steps
-          ? [...parent.steps, g.text]
-          : parent.text === ""
-          ? [g.text]
-          : undefined;
-        const state: SeqState = {
-          problem: parent.problem,
-          text,
-          ...(steps ? { steps } : {}),
-          handle: makeHandle(g.node, parent.problem, text),
-        };
-        return {
-          text: g.text,
-          tokens: g.tokens,
-          logprobs: g.logprobs,
-          cumulativeLogprob: g.cumulativeLogprob,
-          finishReason: g.finishReason,
-          ...(g.stopString === undefined ? {} : { stopString: g.stopString }),
-          state,
-        };
+        return continuation(parent, g, makeHandle(g.node, parent.problem, parent.text + g.text));
       })
     );
   };

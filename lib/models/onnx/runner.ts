@@ -21,7 +21,7 @@
  * @module
  */
 import type * as ort from "onnxruntime-node";
-import type { FinishReason, LogitsHook, SeqState } from "../../core/types.ts";
+import type { Generation, LogitsHook, SeqState } from "../../core/types.ts";
 import {
   type LoadFolderOptions,
   loadModelFolder,
@@ -127,23 +127,13 @@ export interface GenerateOptions {
   ignoreEos?: boolean;
 }
 
-/** One finished row. */
-export interface Generated {
-  /** New text, cut at the stop (kept or dropped per `includeStop`); EOS is not text. */
-  text: string;
-  /**
-   * Every sampled token, including an EOS and the token(s) that completed a stop string (as
-   * vLLM reports `token_ids`); `text` may end inside or before the last of them.
-   */
-  tokens: number[];
-  /** Log-probability of each token in `tokens` under the model's raw distribution. */
-  logprobs: number[];
-  /** Sum of `logprobs`. */
-  cumulativeLogprob: number;
-  /** Why it ended. */
-  finishReason: FinishReason;
-  /** The stop string that fired. */
-  stopString?: string;
+/**
+ * One finished row: the shared {@linkcode Generation} record (text cut at the stop, kept or
+ * dropped per `includeStop`, EOS not text; every sampled token with its raw log-probability,
+ * the EOS and the token(s) that completed a stop included, as vLLM's `token_ids`) plus its
+ * cache node.
+ */
+export interface Generated extends Generation {
   /** Cache node of the new sequence, spelling exactly parent + `text`. */
   node: CacheNode;
 }

@@ -19,8 +19,12 @@
  * reproducible whatever the endpoint count, concurrency or arrival order, and states that are
  * equal (beam duplicates) still draw different samples.
  *
+ * As on every backend, options are resolved and checked by `resolveExtendOptions` and new states
+ * built by `childState` (lib/core/extend.ts); a `logitsHook` is refused (no raw logits over HTTP).
+ *
  * @module
  */
+import { continuation, resolveExtendOptions } from "../../core/extend.ts";
 import { fork } from "../../core/random.ts";
 import type {
   Continuation,
@@ -132,10 +136,6 @@ export function textFromPromptLogprobs(
   return out;
 }
 
-function check(ok: boolean, message: string): void {
-  if (!ok) throw new RangeError(`openai policy: ${message}`);
-}
-
 /**
  * Fill each endpoint's model id: the given one, else the first `/v1/models` entry. Fails with a
  * one-line error naming an endpoint that cannot be reached.
@@ -228,51 +228,20 @@ export async function createOpenAIPolicy(options: OpenAIPolicyOptions): Promise<
     });
     const { data } = await requestJson(pool, path, bodyFor, retry);
     const choices = parseChoices(data, api, sampling.n, sampling.stop, sampling.includeStop);
-    return choices.map((c): Continuation => {
-      const text = state.text + c.text;
-      const steps = state.steps
-        ? [...state.steps, c.text]
-        : state.text === ""
-        ? [c.text]
-        : undefined;
-      return {
-        text: c.text,
-        tokens: c.tokens,
-        logprobs: c.logprobs,
-        cumulativeLogprob: c.cumulativeLogprob,
-        finishReason: c.finishReason,
-        ...(c.stopString === undefined ? {} : { stopString: c.stopString }),
-        state: { problem: state.problem, text, ...(steps ? { steps } : {}) },
-      };
-    });
+    return choices.map((c) => continuation(state, c));
   };
 
   const extend = async (
     states: readonly SeqState[],
     opts: ExtendOptions = {},
   ): Promise<Continuation[][]> => {
-    const n = opts.n ?? 1;
-    const temperature = opts.temperature ?? 1;
-    const topP = opts.topP ?? 1;
-    const topK = opts.topK ?? 0;
-    const minP = opts.minP ?? 0;
-    const maxTokens = opts.maxTokens ?? defaultMaxTokens;
-    check(
-      opts.logitsHook === undefined,
-      "logitsHook needs raw logits, which HTTP servers do not expose",
-    );
-    check(Number.isInteger(n) && n >= 0, `n must be a non-negative integer (got ${n})`);
-    check(temperature >= 0, `temperature must be >= 0 (got ${temperature})`);
-    check(topP > 0 && topP <= 1, `topP must be in (0, 1] (got ${topP})`);
-    check(Number.isInteger(topK) && topK >= 0, `topK must be a non-negative integer (got ${topK})`);
-    check(minP >= 0 && minP < 1, `minP must be in [0, 1) (got ${minP})`);
-    check(
-      Number.isInteger(maxTokens) && maxTokens >= 1,
-      `maxTokens must be >= 1 (got ${maxTokens})`,
-    );
+    const o = resolveExtendOptions(opts, {
+      label: "openai policy",
+      maxTokens: defaultMaxTokens,
+      logitsHook: false,
+    });
+    const { n, stop, includeStop, maxTokens, temperature, topP, topK, minP } = o;
     if (n === 0) return states.map(() => []);
-    const stop = opts.stop ?? ["\n\n"];
-    const includeStop = opts.includeStop ?? true;
     // Send in prompt order so shared prefixes arrive together; answer in the caller's order.
     const prompts = states.map(promptOf);
     const order = states.map((_, i) => i).sort((a, b) =>

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { FinishReason } from "../../core/types.ts";
+import type { FinishReason, Generation } from "../../core/types.ts";
 
 /** Resolved sampling settings of one request. */
 export interface WireSampling {
@@ -39,21 +39,11 @@ export interface WireMessage {
   content: string;
 }
 
-/** A choice, decoded. */
-export interface ParsedChoice {
-  /** New text (stop kept or dropped as asked). */
-  text: string;
-  /** Token ids (empty when the server gave none). */
-  tokens: number[];
-  /** Per-token log-probabilities (empty when the server gave none). */
-  logprobs: number[];
-  /** Sum of `logprobs`. */
-  cumulativeLogprob: number;
-  /** Why it ended. */
-  finishReason: FinishReason;
-  /** The stop string that fired. */
-  stopString?: string;
-}
+/**
+ * A choice, decoded: the shared {@linkcode Generation} record (stop kept or dropped as asked;
+ * `tokens` and `logprobs` empty when the server gave none).
+ */
+export type ParsedChoice = Generation;
 
 function common(s: WireSampling, logprobs: boolean): Record<string, unknown> {
   return {

@@ -10,9 +10,11 @@
  * - `logprobs` are under the untempered model: the log-probability of the sampled unit (given
  *   the units before it and any part of it already in the state) spread evenly over its tokens,
  *   so a complete unit's tokens sum to log P(unit);
+ * - options are resolved and checked as on every backend (`resolveExtendOptions`), except that
+ *   `maxTokens` defaults to no limit; a `logitsHook` is refused (`capabilities.logits` is false);
  * - stop strings are searched in the new text only; with `includeStop: false` the stop string
  *   (and its tokens) are removed from the continuation. Extending a finished solution returns an
- *   empty continuation with `finishReason: "eos"`;
+ *   empty continuation with `finishReason: "eos"`; new states are built by `childState`;
  * - randomness: with `options.seed` sample `j` of state `i` depends only on
  *   `(options.seed, i, j, state.text)`; without it, on the policy seed and a per-policy call
  *   counter (so a fresh policy with the same seed replays the same run).
@@ -29,6 +31,7 @@
  * @module
  */
 import type { Continuation, ExtendOptions, Policy, SeqState } from "../../core/types.ts";
+import { childState, type ResolvedExtendOptions, resolveExtendOptions } from "../../core/extend.ts";
 import { fork, type Rng, rng } from "../../core/random.ts";
 import { readSpec } from "./spec.ts";
 import { parse } from "./document.ts";
@@ -49,12 +52,24 @@ export interface Limits {
   maxTokens: number;
 }
 
-/** Resolve {@linkcode ExtendOptions} defaults shared by the simulated policies. */
-export function limitsOf(options: ExtendOptions): Limits {
+/**
+ * Resolve and check {@linkcode ExtendOptions} as every backend does (`resolveExtendOptions`),
+ * with the simulated policies' own default: no token limit.
+ */
+export function resolveSimulated(
+  options: ExtendOptions | undefined,
+  label: string,
+  logitsHook: boolean,
+): ResolvedExtendOptions {
+  return resolveExtendOptions(options, { label, maxTokens: Infinity, logitsHook });
+}
+
+/** The stop and length settings of resolved options (empty stop strings never fire). */
+export function limitsOf(options: ResolvedExtendOptions): Limits {
   return {
-    stop: (options.stop ?? ["\n\n"]).filter((s) => s !== ""),
-    includeStop: options.includeStop ?? true,
-    maxTokens: options.maxTokens ?? Infinity,
+    stop: options.stop.filter((s) => s !== ""),
+    includeStop: options.includeStop,
+    maxTokens: options.maxTokens,
   };
 }
 
@@ -101,8 +116,6 @@ export function writer(state: SeqState, limits: Limits) {
         tokens.splice(-k);
         logprobs.splice(-k);
       }
-      const steps = [...(state.steps ?? [])];
-      if (text !== "") steps.push(text);
       return {
         text,
         tokens,
@@ -110,7 +123,7 @@ export function writer(state: SeqState, limits: Limits) {
         cumulativeLogprob: logprobs.reduce((a, b) => a + b, 0),
         finishReason: reason,
         ...(reason === "stop" ? { stopString } : {}),
-        state: { problem: state.problem, text: state.text + text, steps },
+        state: childState(state, text),
       };
     },
   };
@@ -118,7 +131,7 @@ export function writer(state: SeqState, limits: Limits) {
 
 function continueOne(
   state: SeqState,
-  options: ExtendOptions,
+  options: ResolvedExtendOptions,
   limits: Limits,
   r: Rng,
 ): Continuation {
@@ -165,10 +178,10 @@ export function simulatedPolicy(options: SimulatedPolicyOptions = {}): Policy {
     },
     // deno-lint-ignore require-await
     async extend(states: readonly SeqState[], opts: ExtendOptions = {}): Promise<Continuation[][]> {
-      const n = opts.n ?? 1;
-      const limits = limitsOf(opts);
-      const streams = sampleStreams(seed, calls++, states, n, opts.seed);
-      return states.map((s, i) => streams[i].map((r) => continueOne(s, opts, limits, r)));
+      const o = resolveSimulated(opts, "simulated policy", false);
+      const limits = limitsOf(o);
+      const streams = sampleStreams(seed, calls++, states, o.n, o.seed);
+      return states.map((s, i) => streams[i].map((r) => continueOne(s, o, limits, r)));
     },
   };
 }

@@ -31,11 +31,12 @@
  * @module
  */
 import type { Continuation, ExtendOptions, Policy, SeqState } from "../../core/types.ts";
+import type { ResolvedExtendOptions } from "../../core/extend.ts";
 import type { Rng } from "../../core/random.ts";
 import { readSpec } from "./spec.ts";
 import { nextCharProbabilities } from "./document.ts";
 import { pickIndex } from "./sampler.ts";
-import { type Limits, limitsOf, sampleStreams, writer } from "./policy.ts";
+import { type Limits, limitsOf, resolveSimulated, sampleStreams, writer } from "./policy.ts";
 import type { SimulatedPolicyOptions } from "./policy.ts";
 
 /** Vocabulary size of the simulated token policy. */
@@ -69,7 +70,7 @@ export function referenceLogits(problemText: string, text: string): Float32Array
 async function continueOne(
   state: SeqState,
   index: number,
-  options: ExtendOptions,
+  options: ResolvedExtendOptions,
   limits: Limits,
   r: Rng,
 ): Promise<Continuation> {
@@ -116,14 +117,15 @@ export function simulatedTokenPolicy(options: SimulatedPolicyOptions = {}): Poli
       return { problem, text: "", steps: [] };
     },
     async extend(states: readonly SeqState[], opts: ExtendOptions = {}): Promise<Continuation[][]> {
-      const n = opts.n ?? 1;
-      const limits = limitsOf(opts);
-      const streams = sampleStreams(seed, calls++, states, n, opts.seed);
+      const o = resolveSimulated(opts, "simulated token policy", true);
+      const { n } = o;
+      const limits = limitsOf(o);
+      const streams = sampleStreams(seed, calls++, states, n, o.seed);
       const out: Continuation[][] = [];
       for (let i = 0; i < states.length; i++) {
         const row: Continuation[] = [];
         for (let j = 0; j < n; j++) {
-          row.push(await continueOne(states[i], i * n + j, opts, limits, streams[i][j]));
+          row.push(await continueOne(states[i], i * n + j, o, limits, streams[i][j]));
         }
         out.push(row);
       }
