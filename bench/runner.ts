@@ -24,8 +24,19 @@
  */
 import * as ort from "onnxruntime-node";
 import { parseArgs } from "node:util";
-import process from "node:process";
 import { createOnnxPolicy, type GenerateOptions, type OnnxPolicy } from "../lib/models/onnx/mod.ts";
+import {
+  addSpan,
+  compare,
+  mark,
+  minSpan,
+  NONE,
+  ratio,
+  scale,
+  since,
+  type Span,
+  tokPerS,
+} from "./timing.ts";
 
 const MODEL = new URL("../models/embedded", import.meta.url).pathname;
 
@@ -65,27 +76,6 @@ const PROBLEMS = [
   "Vic has 500 grams of flour and uses 125 grams per cake for 3 cakes. How much is left?",
 ];
 
-/** Wall-clock and process CPU time (all threads, user + system), in milliseconds. */
-interface Span {
-  wall: number;
-  cpu: number;
-}
-
-const cpuMs = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
-const mark = (): Span => ({ wall: performance.now(), cpu: cpuMs() });
-const since = (m: Span): Span => ({ wall: performance.now() - m.wall, cpu: cpuMs() - m.cpu });
-const minSpan = (a: Span, b: Span): Span => ({
-  wall: Math.min(a.wall, b.wall),
-  cpu: Math.min(a.cpu, b.cpu),
-});
-const addSpan = (a: Span, b: Span): Span => ({ wall: a.wall + b.wall, cpu: a.cpu + b.cpu });
-const scale = (a: Span, k: number): Span => ({ wall: a.wall * k, cpu: a.cpu * k });
-const ratio = (a: Span, b: Span): Span => ({ wall: a.wall / b.wall, cpu: a.cpu / b.cpu });
-const NONE: Span = { wall: Infinity, cpu: Infinity };
-
 function peakRssMB(): number {
   try {
     const status = Deno.readTextFileSync("/proc/self/status");
@@ -93,33 +83,6 @@ function peakRssMB(): number {
     if (m) return Number(m[1]) / 1024;
   } catch { /* not Linux */ }
   return Deno.memoryUsage().rss / 2 ** 20;
-}
-
-/**
- * Time `a` and `b` `reps` times each, interleaved in ABBA order so that load drifts on a shared
- * machine hit both; returns each one's best time and the median of the per-round ratios b / a.
- */
-async function compare(reps: number, a: () => Promise<Span>, b: () => Promise<Span>) {
-  const ta: Span[] = [];
-  const tb: Span[] = [];
-  for (let i = 0; i < reps; i++) {
-    if (i % 2 === 0) {
-      ta.push(await a());
-      tb.push(await b());
-    } else {
-      tb.push(await b());
-      ta.push(await a());
-    }
-  }
-  const med = (xs: number[]) => xs.sort((x, y) => x - y)[xs.length >> 1];
-  return {
-    a: ta.reduce(minSpan),
-    b: tb.reduce(minSpan),
-    medianRatio: {
-      wall: med(ta.map((x, i) => tb[i].wall / x.wall)),
-      cpu: med(ta.map((x, i) => tb[i].cpu / x.cpu)),
-    },
-  };
 }
 
 /** The reference: a minimal greedy decode loop written directly against onnxruntime-node. */
@@ -363,10 +326,6 @@ export async function benchRunner(
   const afterRelease = tree.cacheStats();
   await tree.dispose();
 
-  const tokS = (tokens: number, t: Span): Span => ({
-    wall: (tokens / t.wall) * 1000,
-    cpu: (tokens / t.cpu) * 1000,
-  });
   const result = {
     bench: "runner",
     model,
@@ -377,15 +336,15 @@ export async function benchRunner(
     reps,
     note: "each figure {wall, cpu}: wall clock, and process CPU time (robust on a shared machine)",
     singleStream: {
-      runnerTokPerS: tokS(N, single.a),
-      minimalLoopTokPerS: tokS(N, single.b),
+      runnerTokPerS: tokPerS(N, single.a),
+      minimalLoopTokPerS: tokPerS(N, single.b),
     },
     singleStreamRatio: ratio(single.b, single.a),
     singleStreamRatioMedianOfRounds: single.medianRatio,
     batch16: {
-      runnerBatchedTokPerS: tokS(16 * N, batch.a),
-      runnerSequentialTokPerS: tokS(16 * N, batch.b),
-      minimalLoopBatchedTokPerS: tokS(16 * N, refBatchCmp.b),
+      runnerBatchedTokPerS: tokPerS(16 * N, batch.a),
+      runnerSequentialTokPerS: tokPerS(16 * N, batch.b),
+      minimalLoopBatchedTokPerS: tokPerS(16 * N, refBatchCmp.b),
     },
     batch16Speedup: ratio(batch.b, batch.a),
     batch16SpeedupMedianOfRounds: batch.medianRatio,
@@ -404,7 +363,7 @@ export async function benchRunner(
     manyPrefixes: {
       sequences: forks.length,
       tokens: treeTokens,
-      tokPerS: tokS(treeTokens, treeTime),
+      tokPerS: tokPerS(treeTokens, treeTime),
       cacheBudgetBytes: budget,
       cacheBytesAfter: treeStats.bytes,
       evictions: treeStats.evictions,
