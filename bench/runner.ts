@@ -9,6 +9,11 @@
  *   a whole step (16 tokens) from the cached prefix vs the same step after re-encoding the prefix;
  * - **many prefixes**: 512 sampled forks extended by a step under an 8 MiB cache budget
  *   (throughput, evictions, bytes held, nodes left after release);
+ * - **against transformers.js** (`bench/transformers_js.ts`): the same folder loaded unchanged by
+ *   `@huggingface/transformers` (same onnxruntime-node, same session options), `generate()`
+ *   greedy to EOS on evaluation problems, single stream and batch 16, against our `Policy`;
+ *   `vsTransformersJsSingle` / `vsTransformersJsBatch16` are our tokens/s over theirs (targets
+ *   1.3 and 2);
  * - **memory**: peak resident set size (VmHWM) of the process.
  *
  * Each timing is the best of several repetitions, interleaved between the compared paths, and is
@@ -25,6 +30,8 @@
 import * as ort from "onnxruntime-node";
 import { parseArgs } from "node:util";
 import { createOnnxPolicy, type GenerateOptions, type OnnxPolicy } from "../lib/models/onnx/mod.ts";
+import { evalSplit } from "../lib/tasks/mod.ts";
+import { compareWithTransformersJs } from "./transformers_js.ts";
 import {
   addSpan,
   compare,
@@ -55,6 +62,8 @@ export interface BenchRunnerOptions {
   allowSpinning?: boolean;
   /** Repetitions, interleaved between the compared paths; the best is kept (default 7). */
   reps?: number;
+  /** Repetitions of the transformers.js comparison (default 5). */
+  transformersJsReps?: number;
 }
 
 const PROBLEMS = [
@@ -224,6 +233,7 @@ async function runnerDecode(
  * ```ts
  * const r = await benchRunner({ threads: 2 });
  * console.log(r.singleStreamRatio, r.batch16Speedup, r.kvReuseSpeedup);
+ * console.log(r.vsTransformersJsSingle, r.vsTransformersJsBatch16);
  * ```
  */
 export async function benchRunner(
@@ -326,6 +336,15 @@ export async function benchRunner(
   const afterRelease = tree.cacheStats();
   await tree.dispose();
 
+  // 5. transformers.js on the same folder.
+  const transformersJs = await compareWithTransformersJs({
+    model,
+    problems: evalSplit().slice(0, 16).map((p) => p.problem),
+    threads,
+    allowSpinning,
+    reps: options.transformersJsReps ?? 5,
+  });
+
   const result = {
     bench: "runner",
     model,
@@ -370,6 +389,9 @@ export async function benchRunner(
       nodes: treeStats.nodes,
       nodesAfterRelease: afterRelease.nodes,
     },
+    vsTransformersJs: transformersJs,
+    vsTransformersJsSingle: transformersJs.vsTransformersJsSingle,
+    vsTransformersJsBatch16: transformersJs.vsTransformersJsBatch16,
     cache: runner.cache.stats(),
     peakRssMB: peakRssMB(),
     loadAverage: Deno.loadavg(),
@@ -377,6 +399,8 @@ export async function benchRunner(
       singleStreamRatio: 0.9,
       batch16Speedup: 3,
       kvReuseSpeedup: 5,
+      vsTransformersJsSingle: 1.3,
+      vsTransformersJsBatch16: 2,
     },
   };
   await noCache.dispose();
