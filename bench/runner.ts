@@ -14,6 +14,8 @@
  *   greedy to EOS on evaluation problems, single stream and batch 16, against our `Policy`;
  *   `vsTransformersJsSingle` / `vsTransformersJsBatch16` are our tokens/s over theirs (targets
  *   1.3 and 2);
+ * - **tree search** (`bench/tree_reuse.ts`): beam search N = 16 and MCTS with and without the
+ *   shared-prefix cache, tokens generated vs encoded; `treeReuseSpeedup` (target 3);
  * - **memory**: peak resident set size (VmHWM) of the process.
  *
  * Each timing is the best of several repetitions, interleaved between the compared paths, and is
@@ -32,6 +34,7 @@ import { parseArgs } from "node:util";
 import { createOnnxPolicy, type GenerateOptions, type OnnxPolicy } from "../lib/models/onnx/mod.ts";
 import { evalSplit } from "../lib/tasks/mod.ts";
 import { compareWithTransformersJs } from "./transformers_js.ts";
+import { benchTreeReuse } from "./tree_reuse.ts";
 import {
   addSpan,
   compare,
@@ -64,6 +67,8 @@ export interface BenchRunnerOptions {
   reps?: number;
   /** Repetitions of the transformers.js comparison (default 5). */
   transformersJsReps?: number;
+  /** Repetitions of each side of the tree-search runs (default 2). */
+  treeReps?: number;
 }
 
 const PROBLEMS = [
@@ -233,7 +238,7 @@ async function runnerDecode(
  * ```ts
  * const r = await benchRunner({ threads: 2 });
  * console.log(r.singleStreamRatio, r.batch16Speedup, r.kvReuseSpeedup);
- * console.log(r.vsTransformersJsSingle, r.vsTransformersJsBatch16);
+ * console.log(r.vsTransformersJsSingle, r.vsTransformersJsBatch16, r.treeReuseSpeedup);
  * ```
  */
 export async function benchRunner(
@@ -336,13 +341,19 @@ export async function benchRunner(
   const afterRelease = tree.cacheStats();
   await tree.dispose();
 
-  // 5. transformers.js on the same folder.
+  // 5. transformers.js on the same folder, and 6. tree search with and without prefix reuse.
   const transformersJs = await compareWithTransformersJs({
     model,
     problems: evalSplit().slice(0, 16).map((p) => p.problem),
     threads,
     allowSpinning,
     reps: options.transformersJsReps ?? 5,
+  });
+  const treeSearch = await benchTreeReuse({
+    model,
+    threads,
+    allowSpinning,
+    reps: options.treeReps ?? 2,
   });
 
   const result = {
@@ -392,6 +403,8 @@ export async function benchRunner(
     vsTransformersJs: transformersJs,
     vsTransformersJsSingle: transformersJs.vsTransformersJsSingle,
     vsTransformersJsBatch16: transformersJs.vsTransformersJsBatch16,
+    treeSearch,
+    treeReuseSpeedup: treeSearch.treeReuseSpeedup,
     cache: runner.cache.stats(),
     peakRssMB: peakRssMB(),
     loadAverage: Deno.loadavg(),
@@ -401,6 +414,7 @@ export async function benchRunner(
       kvReuseSpeedup: 5,
       vsTransformersJsSingle: 1.3,
       vsTransformersJsBatch16: 2,
+      treeReuseSpeedup: 3,
     },
   };
   await noCache.dispose();

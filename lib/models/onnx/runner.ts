@@ -52,7 +52,12 @@ import type { SamplingParams } from "./sampling.ts";
 
 /** Options of {@linkcode createOnnxRunner}. */
 export interface RunnerOptions extends SessionOptions, PromptOptions, LoadFolderOptions {
-  /** K/V cache budget in bytes (default 512 MiB); least recently used segments are dropped. */
+  /**
+   * K/V cache budget in bytes (default 512 MiB); least recently used segments are dropped. 0
+   * turns prefix reuse off: nothing is kept between calls, so every call re-encodes its
+   * sequences from the first token (the `n` samples of one sequence still share that encoding);
+   * the no-reuse baseline of `bench/tree_reuse.ts`.
+   */
   cacheBytes?: number;
   /** Rows decoded together (default 32). */
   maxBatch?: number;
