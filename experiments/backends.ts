@@ -17,6 +17,8 @@ import {
   oracleScorer,
   qsharpClassifier,
   RECOMPUTE_FEATURES,
+  type RecomputeFeaturizer,
+  recomputeFeaturizer,
   recomputeScorer,
 } from "../lib/rewards/mod.ts";
 import type { TokenClassifier } from "../lib/rewards/mod.ts";
@@ -249,10 +251,17 @@ function checkSpec(flag: string, spec: string): void {
   );
 }
 
+/** One re-computation featurizer per policy: scorers over it (several heads) share its cache. */
+const featurizers = new WeakMap<Policy, RecomputeFeaturizer>();
+function sharedFeaturizer(policy: Policy): RecomputeFeaturizer {
+  if (!featurizers.has(policy)) featurizers.set(policy, recomputeFeaturizer(policy));
+  return featurizers.get(policy)!;
+}
+
 /**
  * Open the scorer a spec names: `recompute-head` (re-computation features through the trained
- * head in `models/verifiers/recompute.json`; `recompute-head=FILE` another such head), `recompute` (disagreement counts), `logprob`
- * (self-certainty), `oracle` / `oracle:P` (the step checker with a share P of verdicts flipped;
+ * head in `models/verifiers/recompute.json`; `recompute-head=FILE` another such head; all share
+ * one feature cache per policy), `recompute` (disagreement counts), `logprob` (self-certainty), `oracle` / `oracle:P` (the step checker with a share P of verdicts flipped;
  * synthetic problems only), `prm-head` / `value-head` / `twist-head` (the hidden-state heads;
  * `prm`, `value`, `twist` are the same), an ONNX PRM folder in the Qwen2.5-Math-PRM contract
  * (`models/prm`), or the URL of a vLLM-compatible `/pooling` server.
@@ -278,13 +287,15 @@ export async function openScorer(
       return oracleScorer({ flip: oracle[1] ? Number(oracle[1]) : 0, problems: ctx.problems });
     }
     if (spec === "logprob") return logprobScorer(policy);
-    if (spec === "recompute") return recomputeScorer(policy);
+    if (spec === "recompute") {
+      return recomputeScorer(policy, { featurizer: sharedFeaturizer(policy) });
+    }
     if (spec === "recompute-head" || spec.startsWith("recompute-head=")) {
       const path = spec.includes("=")
         ? spec.slice(spec.indexOf("=") + 1)
         : `${VERIFIERS_DIR}/recompute.json`;
       const head = await loadPolicyHead(path, "prm", policy, { dim: RECOMPUTE_FEATURES.length });
-      return recomputeScorer(policy, { head });
+      return recomputeScorer(policy, { head, featurizer: sharedFeaturizer(policy) });
     }
     const kind = /^(prm|value|twist)(-head)?$/.exec(spec)?.[1] as ScorerKind | undefined;
     if (kind) {

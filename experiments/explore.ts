@@ -34,7 +34,7 @@ import {
   traceSvg,
 } from "../lib/report/mod.ts";
 import { REPORT_CSS } from "../lib/report/styles.ts";
-import { type FlagValue, methodOptions, methods } from "../lib/search/registry.ts";
+import { type FlagValue, methodOptions, methods, neededOptions } from "../lib/search/registry.ts";
 import { splitSteps } from "../lib/search/steps.ts";
 import type { Backend } from "./backends.ts";
 
@@ -149,11 +149,11 @@ export async function runOne(backend: Backend, spec: ExploreSpec): Promise<Explo
   if (wanted === "none" && entry.needsScorer) {
     throw new RangeError(`method ${spec.method} needs a verifier; "none" was given`);
   }
-  // Q# steers tokens with its own classifier; every other method gets the verifier
-  const verifier = wanted === "none" || spec.method === "qsharp" ? null : wanted;
+  // a method steered by its own token classifier (Q#) takes no verifier; every other one does
+  const ownSteering = entry.needs.classifier && !entry.needsScorer;
+  const verifier = wanted === "none" || ownSteering ? null : wanted;
   const scorer = verifier === null ? undefined : await backend.scorer(entry.role, verifier);
-  const extra: Record<string, unknown> = { seed: spec.seed ?? 0 };
-  if (spec.method === "qsharp") extra.classifier = await backend.classifier();
+  const extra = { seed: spec.seed ?? 0, ...await neededOptions(entry, backend) };
   const started = performance.now();
   const result = await entry.run(spec.problem, backend.policy, scorer, { ...options, ...extra });
   const seconds = (performance.now() - started) / 1000;
@@ -392,9 +392,13 @@ export function methodsTable(): HtmlView {
   return table(
     Object.entries(methods).map(([name, m]) => ({
       method: name,
-      verifier: name === "qsharp"
+      verifier: m.needs.classifier && !m.needsScorer
         ? "its token classifier"
-        : `${m.role} (${m.needsScorer ? "needed" : "optional"})`,
+        : m.needsScorer
+        ? `${m.role} (needed)`
+        : m.needs.optionalScorer
+        ? `${m.role} (optional)`
+        : "none",
       what: m.describe,
       "knobs (defaults)": Object.entries(m.defaults).map(([k, v]) => `${k}=${v}`).join(", "),
     })),

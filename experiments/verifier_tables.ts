@@ -88,9 +88,24 @@ export async function sweepState(dir: string, seed: number): Promise<SweepState 
   };
 }
 
-/** One row per verifier, best final AUC first. */
+/** Heads trained on a label source's paths (`recompute-head=results/label_sources/...`). */
+const LABEL_SOURCE_HEAD = /^recompute-head=results\/label_sources\/(.+)\.json$/;
+
+/**
+ * Whether a verifier spec is one of the label-source heads (their own table, not the main one).
+ *
+ * @example
+ * ```ts
+ * isLabelSourceHead("recompute-head=results/label_sources/amcs.json"); // true
+ * ```
+ */
+export const isLabelSourceHead = (spec: string): boolean => LABEL_SOURCE_HEAD.test(spec);
+
+/** One row per verifier, best final AUC first (label-source heads have their own table). */
 export function verifierRows(s: VerifiersSummary): Record<string, string>[] {
-  return [...s.verifiers].sort((a, b) => b.finalAuc - a.finalAuc).map((v) => ({
+  return s.verifiers.filter((v) => !isLabelSourceHead(v.verifier)).sort((a, b) =>
+    b.finalAuc - a.finalAuc
+  ).map((v) => ({
     verifier: v.verifier,
     "final AUC (within problem)": v.finalAuc.toFixed(3),
     "step AUC (problem, index)": v.stepAuc === null ? "—" : v.stepAuc.toFixed(3),
@@ -99,6 +114,90 @@ export function verifierRows(s: VerifiersSummary): Record<string, string>[] {
     [`weighted maj@${s.n} %`]: pct(v.weightedMajority.mean),
     [`wmaj − maj@${s.n}`]: diff(v.weightedVsMajority),
   }));
+}
+
+/** `results/label_sources/quality.json` (`deno task label --quality`): one row per labeller. */
+export interface LabelQualityFile {
+  command: string;
+  rows: {
+    method: string;
+    quality: {
+      labelledSteps: number;
+      accuracy: { estimate: number; lo: number; hi: number };
+      firstError: { estimate: number; lo: number; hi: number };
+    };
+  }[];
+}
+
+/** What a label-source row needs from a head file's card. */
+export interface HeadCard {
+  card: { data: { rows: number; problems: number; labels: string; source: string } };
+}
+
+/**
+ * Label source → PRM quality → best-of-N: one row per head trained on one labeller's paths, with
+ * that labeller's agreement with the step checker, and the head's ranking and best-of-16 on the
+ * verifiers run's candidates. `heads` maps a head file's name (`amcs`, `truth-amcs`) to its card.
+ */
+export function labelSourceRows(
+  verifiers: VerifiersSummary,
+  quality: LabelQualityFile,
+  heads: Record<string, HeadCard>,
+): Record<string, string>[] {
+  const q = new Map(quality.rows.map((r) => [r.method, r.quality]));
+  const rows: { order: string; row: Record<string, string> }[] = [];
+  for (const v of verifiers.verifiers) {
+    const name = LABEL_SOURCE_HEAD.exec(v.verifier)?.[1];
+    const head = name ? heads[name] : undefined;
+    if (!name || !head) continue;
+    const truth = name.startsWith("truth-");
+    const paths = truth ? name.slice("truth-".length) : name;
+    const labeller = q.get(paths);
+    const data = head.card.data;
+    rows.push({
+      order: `${paths} ${truth ? 0 : 1}`,
+      row: {
+        "paths of": paths,
+        labels: truth ? "step checker" : `${paths} (Monte Carlo)`,
+        "label accuracy %": truth ? "100" : labeller ? ci2(labeller.accuracy) : "—",
+        "first error found %": truth ? "100" : labeller ? ci2(labeller.firstError) : "—",
+        "training steps": `${data.rows} (${data.problems} problems)`,
+        "final AUC": v.finalAuc.toFixed(3),
+        "step AUC": v.stepAuc === null ? "—" : v.stepAuc.toFixed(3),
+        [`BoN@${verifiers.n} %`]: ci(v.bestOfN),
+        [`BoN − maj@${verifiers.n}`]: diff(v.bestOfNVsMajority),
+        [`wmaj − maj@${verifiers.n}`]: diff(v.weightedVsMajority),
+      },
+    });
+  }
+  return rows.sort((a, b) => a.order.localeCompare(b.order)).map((r) => r.row);
+}
+
+const ci2 = (e: { estimate: number; lo: number; hi: number }) =>
+  `${pct(e.estimate)} [${pct(e.lo)}, ${pct(e.hi)}]`;
+
+/**
+ * The label-source table from the committed files (`results/label_sources/`), or null before
+ * those runs.
+ *
+ * @example
+ * ```ts
+ * const rows = await readLabelSourceRows(); // null until deno task label has run
+ * ```
+ */
+export async function readLabelSourceRows(): Promise<Record<string, string>[] | null> {
+  const dir = `${ROOT}results/label_sources`;
+  const verifiers = await readJson<VerifiersSummary>(`${ROOT}results/verifiers/summary.json`);
+  const quality = await readJson<LabelQualityFile>(`${dir}/quality.json`);
+  if (!verifiers || !quality) return null;
+  const heads: Record<string, HeadCard> = {};
+  for (const v of verifiers.verifiers) {
+    const name = LABEL_SOURCE_HEAD.exec(v.verifier)?.[1];
+    const card = name ? await readJson<HeadCard>(`${dir}/${name}.json`) : null;
+    if (name && card) heads[name] = card;
+  }
+  const rows = labelSourceRows(verifiers, quality, heads);
+  return rows.length ? rows : null;
 }
 
 /** The sweep's method families as the table names them. */
@@ -200,14 +299,18 @@ if (import.meta.main) {
       ? "The sweep is still running (\`deno task repro verifier_sweep --limit 500\` resumes it)."
       : "The sweep has not been run yet."
   }`;
+  const labelRows = await readLabelSourceRows();
+  const lTable = labelRows ? markdown(labelRows) : "(deno task label and its heads not run)";
   if (Deno.args.includes("--readme")) {
     const path = `${ROOT}README.md`;
     let text = await Deno.readTextFile(path);
     text = replaceSection(text, "verifier-table", vTable);
+    text = replaceSection(text, "label-source-table", lTable);
     text = replaceSection(text, "sweep-table", sweepText);
     await Deno.writeTextFile(path, text);
   } else {
     if (verifiers) console.log(`Verifiers (${verifiers.command}):\n\n${vTable}\n`);
+    console.log(`Label sources:\n\n${lTable}\n`);
     console.log(`Sweep:\n\n${sweepText}`);
   }
 }

@@ -356,9 +356,14 @@ export function disagreements(f: Float32Array): number {
  */
 export function recomputeScorer(
   policy: Policy,
-  options: RecomputeOptions & { head?: Head; name?: string } = {},
+  options: RecomputeOptions & {
+    head?: Head;
+    name?: string;
+    /** A featurizer to share (its cache) with other scorers over the same policy. */
+    featurizer?: RecomputeFeaturizer;
+  } = {},
 ): Scorer {
-  const featurizer = recomputeFeaturizer(policy, options);
+  const featurizer = options.featurizer ?? recomputeFeaturizer(policy, options);
   const head = options.head;
   if (head && head.dim !== RECOMPUTE_FEATURES.length) {
     throw new Error(
