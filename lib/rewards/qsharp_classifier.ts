@@ -3,7 +3,7 @@
  * decoding position's hidden state h (`LogitsContext.hidden`) and candidate tokens a, the
  * probability σ(z_a) that π_ref finishes correct after taking a, with
  * `z_a = b + w·f(h) + c_a + u_a·f(h)`
- * (state value + per-token advantage; see `lib/train/head.ts` for why this form). Plugs into
+ * (state value + per-token advantage; see `lib/rewards/head.ts` for why this form). Plugs into
  * `lib/search/qsharp.ts` as its `TokenValue`.
  *
  * @example

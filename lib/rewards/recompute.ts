@@ -19,7 +19,7 @@
  * holds several `"\n\n"` steps (particle filtering scores a whole prefix as one) is read step by
  * step and scored through its last.
  *
- * The drill prompts are the embedded world's (`lib/tasks/synthetic.ts` trains the policy on
+ * The drill prompts are the embedded world's (`lib/tasks/synthetic/` trains the policy on
  * one-operation drills); other policies can pass their own through `prompts`.
  *
  * @example

@@ -1,5 +1,5 @@
 /**
- * `/pooling` for the model server: step scores from a trained head (`lib/train/head.ts`: value,
+ * `/pooling` for the model server: step scores from a trained head (`lib/rewards/head.ts`: value,
  * PRM or twist head) on the policy's own final hidden states, returned in the shape vLLM gives for
  * Qwen2.5-Math-PRM (one `[1 - p, p]` pair per `<extra_0>` step tag), so the same client scorer
  * talks to vLLM and to this server.

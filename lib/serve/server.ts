@@ -43,7 +43,7 @@ export interface ModelAppOptions extends BatcherOptions {
   model: string;
   /** Name reported by `/v1/models` and accepted in `model` (default: `model` as given). */
   servedModelName?: string;
-  /** A head file (`lib/train/head_file.ts`) that `/pooling` scores with. */
+  /** A head file (`lib/rewards/head_file.ts`) that `/pooling` scores with. */
   head?: string;
   /** Rows decoded together by the engine (default 32). */
   maxBatch?: number;

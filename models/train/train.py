@@ -675,7 +675,7 @@ def model_card(cfg, n_params, args, meta, metrics, train_info):
         "# Embedded tool-using policy: tiny Llama writing Python steps" if tools else
         "# Embedded policy: tiny Llama for the synthetic arithmetic task",
         "",
-        "A character-level decoder-only LM trained on `lib/tasks/synthetic.ts` problems, the",
+        "A character-level decoder-only LM trained on `lib/tasks/synthetic/` problems, the",
         "default world for test-time search. Written by `models/train/train.py`; do not edit by hand.",
         "",
         "## Architecture",
@@ -690,7 +690,7 @@ def model_card(cfg, n_params, args, meta, metrics, train_info):
         "",
         f"One token per character. Ids: `<pad>`=0, `<s>`=1 (BOS), `</s>`=2 (EOS), `<unk>`=3, "
         f"`<|user|>`=4, `<|assistant|>`=5, then the {len(meta['charset'])} characters of "
-        f"`{'TOOL_CHARSET` (lib/tasks/tools.ts' if tools else 'CHARSET` (lib/tasks/synthetic.ts'}) in order; vocabulary size "
+        f"`{'TOOL_CHARSET` (lib/tasks/tools.ts' if tools else 'CHARSET` (lib/tasks/synthetic/steps.ts'}) in order; vocabulary size "
         f"{cfg['vocab_size']}. `tokenizer.json` is a merge-free BPE with a Fuse decoder.",
         "",
         "Prompt (chat template with `add_generation_prompt`): `<s><|user|>{problem}<|assistant|>`.",
