@@ -8,10 +8,11 @@
  */
 import type { Problem } from "../lib/core/types.ts";
 import { loadDataset } from "../lib/datasets/mod.ts";
+import { GRADER_VERSION } from "../lib/grading/mod.ts";
 import { type FlagValue, methods, neededOptions } from "../lib/search/registry.ts";
 import { type Backend, fromRoot, type ScorerKind } from "./backends.ts";
 import { fingerprint, guardFingerprint } from "./fingerprint.ts";
-import { runMethod, type RunRecord, summarize, type Summary } from "./harness.ts";
+import { adoptRecords, runMethod, type RunRecord, summarize, type Summary } from "./harness.ts";
 
 /** One number from a paper, with where it comes from. */
 export interface PaperNumber {
@@ -152,6 +153,17 @@ export async function runExperiment(
   const ctx = { backend: options.backend, problems, seed: options.seed, dir: options.dir };
   const identity = await fingerprint(ctx);
   await guardFingerprint(options.dir, identity);
+  // what makes every record of the folder: the first line of records.jsonl, checked on resume
+  const runIdentity = {
+    experiment: exp.name,
+    dataset: exp.dataset,
+    seed: options.seed,
+    model: fromRoot(options.backend.describe.model),
+    model_sha256: identity.model_sha256,
+    heads_sha256: identity.heads_sha256,
+    verifiers: identity.verifiers,
+    grader: GRADER_VERSION,
+  };
   const records: RunRecord[][] = [];
   for (const arm of arms) {
     const scorer = arm.scorer ? await options.backend.scorer(arm.scorer, arm.verifier) : undefined;
@@ -172,6 +184,8 @@ export async function runExperiment(
         maxTraces: options.traces ?? 3,
         concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
         label: `${exp.name}/${arm.config}`,
+        identity: runIdentity,
+        adopt: adoptRecords(options.seed),
       }),
     );
   }

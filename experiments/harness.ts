@@ -7,7 +7,7 @@
  */
 import type { Policy, Problem, Scorer, SearchResult, Trace } from "../lib/core/types.ts";
 import { fork } from "../lib/core/random.ts";
-import { equivalent } from "../lib/grading/mod.ts";
+import { equivalent, GRADER_VERSION } from "../lib/grading/mod.ts";
 import { bootstrapCI, pairedBootstrapCI, passAtK } from "../lib/metrics/mod.ts";
 import { methods } from "../lib/search/registry.ts";
 import { splitSteps } from "../lib/search/steps.ts";
@@ -86,6 +86,8 @@ export interface RunSpec {
    * dataset, grader version): the file's first line, checked on resume (`openRecords`).
    */
   identity?: Record<string, unknown>;
+  /** Adopt a file written before identities (see {@linkcode adoptRecords}); default refuse. */
+  adopt?: (records: readonly RunRecord[]) => string | null;
 }
 
 /** Key of a record in a file shared by several configurations. */
@@ -118,6 +120,7 @@ export async function runMethod(spec: RunSpec): Promise<RunRecord[]> {
   const file = await openRecords<RunRecord>(spec.out, recordKey, {
     lock: true,
     ...(spec.identity ? { identity: spec.identity } : {}),
+    ...(spec.adopt ? { adopt: spec.adopt } : {}),
   });
   // a torn trace line of a killed run is set aside, as for records
   if (spec.traces) await repairTornTail(spec.traces);
@@ -151,6 +154,32 @@ export async function runMethod(spec: RunSpec): Promise<RunRecord[]> {
   }
   const byKey = new Map(file.records.map((r) => [recordKey(r), r]));
   return spec.problems.map((p) => byKey.get(recordKey({ config, id: p.id }))!);
+}
+
+/**
+ * Whether records written before runs had an identity line are this run's: every record's seed
+ * must be the one this run seed gives its problem, and the grader must give every answer and
+ * candidate the verdict stored. Returns null to adopt, or why not (for `openRecords`' `adopt`).
+ *
+ * @example
+ * ```ts
+ * adoptRecords(0)([]); // null: nothing contradicts seed 0
+ * ```
+ */
+export function adoptRecords(seed: number): (records: readonly RunRecord[]) => string | null {
+  return (records) => {
+    const right = (r: RunRecord, a: string | null) => a !== null && equivalent(r.gold, a);
+    const otherSeed = records.find((r) => r.seed !== fork(seed, r.id));
+    if (otherSeed) return `its records were made with another seed than ${seed} (${otherSeed.id})`;
+    const regraded = records.filter((r) =>
+      right(r, r.answer) !== r.correct || r.candidates.some((c) => right(r, c.answer) !== c.correct)
+    );
+    if (regraded.length > 0) {
+      return `${regraded.length} of its ${records.length} records are graded otherwise by ` +
+        `grader ${GRADER_VERSION} (first: ${regraded[0].config} ${regraded[0].id})`;
+    }
+    return null;
+  };
 }
 
 /** Run `work` over `items` with at most `limit` in flight; the first error stops new work. */

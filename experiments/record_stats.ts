@@ -22,7 +22,7 @@ import {
   metricAtK,
   type ProblemRecord,
 } from "../lib/metrics/mod.ts";
-import { readJsonl } from "../lib/runs/mod.ts";
+import { readRecords } from "../lib/runs/mod.ts";
 import { recordKey, type RunRecord } from "./harness.ts";
 
 /** A mean over problems with its bootstrap 95% interval. */
@@ -53,9 +53,8 @@ export async function armRecords(
 ): Promise<Map<string, RunRecord[]>> {
   const byKey = new Map<string, RunRecord>();
   try {
-    for await (const row of readJsonl<RunRecord>(`${dir}/records.jsonl`)) {
-      if (row.error !== undefined) throw new Error(row.error);
-      byKey.set(recordKey(row.value), row.value);
+    for (const r of await readRecords<RunRecord>(`${dir}/records.jsonl`)) {
+      byKey.set(recordKey(r), r);
     }
   } catch (e) {
     if (e instanceof Error && /cannot open/.test(e.message)) return new Map();

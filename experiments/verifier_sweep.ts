@@ -19,7 +19,7 @@
  * @module
  */
 import { pairedBootstrapCI } from "../lib/metrics/mod.ts";
-import { readJsonlStrict } from "../lib/runs/mod.ts";
+import { readRecords } from "../lib/runs/mod.ts";
 import type { Arm, Experiment } from "./experiment.ts";
 import type { RunRecord } from "./harness.ts";
 import { register } from "./registry.ts";
@@ -95,7 +95,7 @@ export const verifierSweep: Experiment = {
   paperNumbers: [],
   arms,
   async extra(ctx) {
-    const records = await readJsonlStrict<RunRecord>(`${ctx.dir}/records.jsonl`).catch(
+    const records = await readRecords<RunRecord>(`${ctx.dir}/records.jsonl`).catch(
       () => [] as RunRecord[],
     );
     const ids = new Set(ctx.problems.map((p) => p.id));

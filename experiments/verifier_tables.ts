@@ -16,7 +16,7 @@ import { ROOT } from "./backends.ts";
 import type { ExperimentSummary } from "./experiment.ts";
 import type { RunRecord } from "./harness.ts";
 import { pairedVsMajority } from "./verifier_sweep.ts";
-import { readJsonlStrict } from "../lib/runs/mod.ts";
+import { readRecords } from "../lib/runs/mod.ts";
 import type { VerifierRow } from "./verifiers.ts";
 import { SWEEP_METHODS, SWEEP_N, SWEEP_VERIFIERS } from "./verifier_sweep.ts";
 
@@ -69,9 +69,9 @@ export interface SweepState {
 export async function sweepState(dir: string, seed: number): Promise<SweepState | null> {
   let records: RunRecord[];
   try {
-    records = await readJsonlStrict<RunRecord>(`${dir}/records.jsonl`);
+    records = await readRecords<RunRecord>(`${dir}/records.jsonl`);
   } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return null;
+    if (e instanceof Error && /cannot open/.test(e.message)) return null;
     throw e;
   }
   const accuracy: SweepState["accuracy"] = {};

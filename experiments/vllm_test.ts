@@ -5,6 +5,7 @@
  * none alive: after a normal end, after SIGINT, and when `vllm` is missing (one error line).
  */
 import assert from "node:assert/strict";
+import { readRecords } from "../lib/runs/mod.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 
@@ -83,7 +84,7 @@ Deno.test({
       assert.equal(out.code, 0, err);
       const started = await pidsOf(pids);
       assert.equal(started.length, 3, "one policy server per GPU and one PRM server");
-      const records = (await Deno.readTextFile(`${dir}/out/records.jsonl`)).trim().split("\n");
+      const records = await readRecords(`${dir}/out/records.jsonl`);
       assert.equal(records.length, 6, "2 arms × 3 problems");
       const summary = JSON.parse(await Deno.readTextFile(`${dir}/out/summary.json`));
       assert.equal(summary.model, "stand-in-model ×2", "the policy on both GPUs");

@@ -23,7 +23,7 @@ export interface RecordFile<T> {
 }
 
 /** Options of {@linkcode openRecords}. */
-export interface RecordOptions {
+export interface RecordOptions<T = unknown> {
   /**
    * What made the records (model and verifier hashes, seed, method and options, dataset, grader
    * version): written as the file's first line `{"identity": ...}` when the file is new, and
@@ -33,6 +33,13 @@ export interface RecordOptions {
   identity?: Record<string, unknown>;
   /** Hold `<path>.lock` while open, so a second writer is refused (default false). */
   lock?: boolean;
+  /**
+   * For a file of records with no identity line (written before runs had one): return null to
+   * adopt it — its records are checked by the caller against `identity` (a seed they carry, a
+   * verdict the grader gives again) and the identity line is written above them — or the reason
+   * not to, which becomes the one-line error. Without it such a file is refused.
+   */
+  adopt?: (records: readonly T[]) => string | null;
 }
 
 /** The first differing field of two identities (dotted path), or null when equal. */
@@ -75,7 +82,7 @@ const isHeader = (v: unknown): v is { identity: Record<string, unknown> } =>
 export async function openRecords<T>(
   path: string,
   key: (record: T) => string,
-  options: RecordOptions = {},
+  options: RecordOptions<T> = {},
 ): Promise<RecordFile<T>> {
   await Deno.mkdir(dirname(path), { recursive: true });
   const lock: FileLock | null = options.lock ? await lockFile(path) : null;
@@ -90,7 +97,7 @@ export async function openRecords<T>(
 async function openLocked<T>(
   path: string,
   key: (record: T) => string,
-  options: RecordOptions,
+  options: RecordOptions<T>,
   lock: FileLock | null,
 ): Promise<RecordFile<T>> {
   const records: T[] = [];
@@ -110,9 +117,10 @@ async function openLocked<T>(
   const torn = bad.length === 1 && bad[0].line === lastLine;
   if (bad.length > 0 && !torn) throw new Error(bad[0].error);
   if (options.identity && header === null && records.length > 0) {
-    throw new Error(
-      `${path}: its records carry no run identity (an older run); write to another file`,
-    );
+    const why = options.adopt
+      ? options.adopt(records)
+      : "its records carry no run identity (an older run)";
+    if (why !== null) throw new Error(`${path}: ${why}; write to another file`);
   }
   if (options.identity && header !== null) {
     const d = identityDiff(header, options.identity);
@@ -127,7 +135,10 @@ async function openLocked<T>(
   // the file is this run's: set a torn last line aside, then open a new file with the identity
   if (torn) await setAsideTornLine(path);
   if (options.identity && header === null) {
-    await Deno.writeTextFile(path, JSON.stringify({ identity: options.identity }) + "\n");
+    // written whole to a side file and renamed over, so a kill leaves the old file or the new one
+    const lines = [{ identity: options.identity }, ...records].map((r) => JSON.stringify(r));
+    await Deno.writeTextFile(`${path}.new`, lines.join("\n") + "\n");
+    await Deno.rename(`${path}.new`, path);
   }
   const done = new Set(records.map(key));
   return {
@@ -143,6 +154,30 @@ async function openLocked<T>(
       await lock?.release();
     },
   };
+}
+
+/**
+ * The records of an append-only file as a reader wants them: without the identity line and
+ * without a torn last line (a run still writing, or killed mid-write). Any other malformed line is
+ * an error naming `file:line`.
+ *
+ * @example
+ * ```ts
+ * const records = await readRecords<{ id: string }>("results/demo/records.jsonl");
+ * ```
+ */
+export async function readRecords<T>(path: string): Promise<T[]> {
+  const rows = [];
+  for await (const row of readJsonl<T>(path)) rows.push(row);
+  const out: T[] = [];
+  rows.forEach((row, i) => {
+    if (row.error !== undefined) {
+      if (i === rows.length - 1) return;
+      throw new Error(row.error);
+    }
+    if (!(i === 0 && isHeader(row.value))) out.push(row.value);
+  });
+  return out;
 }
 
 /**

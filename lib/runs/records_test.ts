@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { openRecords, repairTornTail } from "./records.ts";
+import { openRecords, readRecords, repairTornTail } from "./records.ts";
 
 type Rec = { id: string; v: number };
 
@@ -98,4 +98,39 @@ Deno.test("repairTornTail sets a torn last line aside and leaves a whole file al
   assert.equal(await repairTornTail(path), true);
   assert.equal(await Deno.readTextFile(path), '{"a":1}\n{"a":2}\n');
   assert.equal(await Deno.readTextFile(`${path}.torn`), '{"a":\n');
+});
+
+Deno.test("openRecords adopts a file from before identities only when the caller's check passes", async () => {
+  const path = `${await Deno.makeTempDir()}/r.jsonl`;
+  const identity = { seed: 0 };
+  const old = '{"id":"a","v":1}\n{"id":"b","v":2}\n{"id":"c"';
+  await Deno.writeTextFile(path, old);
+  await assert.rejects(
+    openRecords<Rec>(path, (r) => r.id, { identity, adopt: () => "made with seed 1" }),
+    (e: Error) => e.message === `${path}: made with seed 1; write to another file`,
+  );
+  assert.equal(await Deno.readTextFile(path), old, "a refused file is untouched");
+  const seen: Rec[][] = [];
+  const a = await openRecords<Rec>(path, (r) => r.id, {
+    identity,
+    adopt: (records) => (seen.push([...records]), null),
+  });
+  assert.deepEqual(seen, [[{ id: "a", v: 1 }, { id: "b", v: 2 }]]);
+  await a.append({ id: "c", v: 3 });
+  assert.deepEqual(await readRecords<Rec>(path), [
+    { id: "a", v: 1 },
+    { id: "b", v: 2 },
+    { id: "c", v: 3 },
+  ]);
+  assert.deepEqual(JSON.parse((await Deno.readTextFile(path)).split("\n")[0]), { identity });
+  await assert.rejects(Deno.stat(`${path}.new`), Deno.errors.NotFound);
+});
+
+Deno.test("readRecords leaves out the identity line and a torn last line, not a torn middle", async () => {
+  const path = `${await Deno.makeTempDir()}/r.jsonl`;
+  await Deno.writeTextFile(path, '{"identity":{"seed":0}}\n{"id":"a","v":1}\n{"id":"b"');
+  assert.deepEqual(await readRecords<Rec>(path), [{ id: "a", v: 1 }]);
+  await Deno.writeTextFile(path, '{"id":"a","v":1}\n{"id":\n{"id":"c","v":3}\n');
+  await assert.rejects(readRecords<Rec>(path), /r\.jsonl:2: malformed JSON/);
+  await assert.rejects(readRecords<Rec>(`${path}.missing`), /cannot open/);
 });
