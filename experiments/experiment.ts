@@ -12,7 +12,7 @@ import { GRADER_VERSION } from "../lib/grading/mod.ts";
 import { type FlagValue, methods, neededOptions } from "../lib/search/registry.ts";
 import { type Backend, fromRoot, type ScorerKind } from "./backends.ts";
 import { fingerprint, guardFingerprint } from "./fingerprint.ts";
-import { adoptRecords, runMethod, type RunRecord, summarize, type Summary } from "./harness.ts";
+import { runMethod, type RunRecord, summarize, type Summary } from "./harness.ts";
 
 /** One number from a paper, with where it comes from. */
 export interface PaperNumber {
@@ -185,7 +185,6 @@ export async function runExperiment(
         concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
         label: `${exp.name}/${arm.config}`,
         identity: runIdentity,
-        adopt: adoptRecords(options.seed),
       }),
     );
   }

@@ -11,7 +11,14 @@ import { equivalent, GRADER_VERSION } from "../lib/grading/mod.ts";
 import { bootstrapCI, pairedBootstrapCI, passAtK } from "../lib/metrics/mod.ts";
 import { methods } from "../lib/search/registry.ts";
 import { splitSteps } from "../lib/search/steps.ts";
-import { appendJsonl, openRecords, progress, readJsonl, repairTornTail } from "../lib/runs/mod.ts";
+import {
+  appendJsonl,
+  identityDiff,
+  openRecords,
+  progress,
+  readJsonl,
+  repairTornTail,
+} from "../lib/runs/mod.ts";
 
 /** One candidate as stored: its answer, score, tokens and whether it is right. */
 export interface StoredCandidate {
@@ -86,8 +93,6 @@ export interface RunSpec {
    * dataset, grader version): the file's first line, checked on resume (`openRecords`).
    */
   identity?: Record<string, unknown>;
-  /** Adopt a file written before identities (see {@linkcode adoptRecords}); default refuse. */
-  adopt?: (records: readonly RunRecord[]) => string | null;
 }
 
 /** Key of a record in a file shared by several configurations. */
@@ -119,8 +124,9 @@ export async function runMethod(spec: RunSpec): Promise<RunRecord[]> {
   const config = spec.config ?? spec.method;
   const file = await openRecords<RunRecord>(spec.out, recordKey, {
     lock: true,
-    ...(spec.identity ? { identity: spec.identity } : {}),
-    ...(spec.adopt ? { adopt: spec.adopt } : {}),
+    ...(spec.identity
+      ? { identity: spec.identity, adopt: adoptRecords(spec.seed, spec.identity) }
+      : {}),
   });
   // a torn trace line of a killed run is set aside, as for records
   if (spec.traces) await repairTornTail(spec.traces);
@@ -157,17 +163,24 @@ export async function runMethod(spec: RunSpec): Promise<RunRecord[]> {
 }
 
 /**
- * Whether records written before runs had an identity line are this run's: every record's seed
- * must be the one this run seed gives its problem, and the grader must give every answer and
- * candidate the verdict stored. Returns null to adopt, or why not (for `openRecords`' `adopt`).
+ * Whether records in a file without this run's identity line are this run's all the same: a file
+ * from before identities, or one whose identity differs only in the grader's version. Every
+ * record's seed must be the one `seed` gives its problem, and the grader must give every answer
+ * and candidate the verdict stored. Returns null to adopt, or why not (`openRecords`' `adopt`).
  *
  * @example
  * ```ts
- * adoptRecords(0)([]); // null: nothing contradicts seed 0
+ * adoptRecords(0, { seed: 0 })([], null); // null: nothing contradicts seed 0
  * ```
  */
-export function adoptRecords(seed: number): (records: readonly RunRecord[]) => string | null {
-  return (records) => {
+export function adoptRecords(
+  seed: number,
+  identity: Record<string, unknown>,
+): (records: readonly RunRecord[], was: Record<string, unknown> | null) => string | null {
+  return (records, was) => {
+    if (was !== null && identityDiff({ ...was, grader: identity.grader }, identity) !== null) {
+      return "made by another run";
+    }
     const right = (r: RunRecord, a: string | null) => a !== null && equivalent(r.gold, a);
     const otherSeed = records.find((r) => r.seed !== fork(seed, r.id));
     if (otherSeed) return `its records were made with another seed than ${seed} (${otherSeed.id})`;

@@ -40,6 +40,12 @@ Deno.test({
       const adopted = await run(args);
       assert.equal(adopted.code, 0, adopted.stderr);
       assert.equal(await Deno.readTextFile(path), [head, ...records].join("\n") + "\n");
+      // records of an older grader whose verdicts this grader gives again are kept
+      const old = JSON.stringify({ identity: { ...identity, grader: "2000-01-01.1" } });
+      await Deno.writeTextFile(path, [old, ...records].join("\n") + "\n");
+      const regraded = await run(args);
+      assert.equal(regraded.code, 0, regraded.stderr);
+      assert.equal(await Deno.readTextFile(path), [head, ...records].join("\n") + "\n");
     } finally {
       await Deno.remove(dir, { recursive: true });
     }

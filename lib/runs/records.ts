@@ -34,12 +34,12 @@ export interface RecordOptions<T = unknown> {
   /** Hold `<path>.lock` while open, so a second writer is refused (default false). */
   lock?: boolean;
   /**
-   * For a file of records with no identity line (written before runs had one): return null to
-   * adopt it — its records are checked by the caller against `identity` (a seed they carry, a
-   * verdict the grader gives again) and the identity line is written above them — or the reason
-   * not to, which becomes the one-line error. Without it such a file is refused.
+   * For a file whose identity line is missing (written before runs had one) or differs from
+   * `identity`: return null to adopt its records — the caller has checked them against this run
+   * (a seed they carry, a verdict the grader gives again) — and `identity` then replaces the line;
+   * or the reason not to. Without it such a file is refused.
    */
-  adopt?: (records: readonly T[]) => string | null;
+  adopt?: (records: readonly T[], was: Record<string, unknown> | null) => string | null;
 }
 
 /** The first differing field of two identities (dotted path), or null when equal. */
@@ -116,25 +116,26 @@ async function openLocked<T>(
   }
   const torn = bad.length === 1 && bad[0].line === lastLine;
   if (bad.length > 0 && !torn) throw new Error(bad[0].error);
-  if (options.identity && header === null && records.length > 0) {
+  // a file without this identity line is this run's only when the caller adopts its records
+  const d = options.identity && header !== null ? identityDiff(header, options.identity) : null;
+  const stale = options.identity !== undefined &&
+    (d !== null || (header === null && records.length > 0));
+  if (stale) {
     const why = options.adopt
-      ? options.adopt(records)
+      ? options.adopt(records, header)
       : "its records carry no run identity (an older run)";
-    if (why !== null) throw new Error(`${path}: ${why}; write to another file`);
-  }
-  if (options.identity && header !== null) {
-    const d = identityDiff(header, options.identity);
-    if (d) {
+    if (why !== null && d !== null) {
       const show = (v: unknown) => JSON.stringify(v)?.slice(0, 60) ?? "none";
       throw new Error(
         `${path}: made by another run: ${d.field} was ${show(d.was)}, now ${show(d.now)}; ` +
           "write to another file or move it away",
       );
     }
+    if (why !== null) throw new Error(`${path}: ${why}; write to another file`);
   }
   // the file is this run's: set a torn last line aside, then open a new file with the identity
   if (torn) await setAsideTornLine(path);
-  if (options.identity && header === null) {
+  if (options.identity && (header === null || stale)) {
     // written whole to a side file and renamed over, so a kill leaves the old file or the new one
     const lines = [{ identity: options.identity }, ...records].map((r) => JSON.stringify(r));
     await Deno.writeTextFile(`${path}.new`, lines.join("\n") + "\n");

@@ -134,3 +134,20 @@ Deno.test("readRecords leaves out the identity line and a torn last line, not a 
   await assert.rejects(readRecords<Rec>(path), /r\.jsonl:2: malformed JSON/);
   await assert.rejects(readRecords<Rec>(`${path}.missing`), /cannot open/);
 });
+
+Deno.test("openRecords: an identity that differs is adopted only when the caller accepts", async () => {
+  const path = `${await Deno.makeTempDir()}/r.jsonl`;
+  const a = await openRecords<Rec>(path, (r) => r.id, { identity: { seed: 0, grader: "1" } });
+  await a.append({ id: "a", v: 1 });
+  const identity = { seed: 0, grader: "2" };
+  await assert.rejects(
+    openRecords<Rec>(path, (r) => r.id, { identity, adopt: () => "verdicts differ" }),
+    /made by another run: grader was "1", now "2"/,
+  );
+  const b = await openRecords<Rec>(path, (r) => r.id, {
+    identity,
+    adopt: (records, was) => records.length === 1 && was?.grader === "1" ? null : "no",
+  });
+  assert.deepEqual(b.records, [{ id: "a", v: 1 }]);
+  assert.deepEqual(JSON.parse((await Deno.readTextFile(path)).split("\n")[0]), { identity });
+});
