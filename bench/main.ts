@@ -10,20 +10,24 @@
  *
  * @module
  */
-import { runMain, UsageError } from "../lib/runs/mod.ts";
+import { type Flags, parseCli, runMain, usage, UsageError } from "../lib/runs/mod.ts";
 
 /** Benchmark names and the module exporting `bench<Name>()`. */
 export const BENCHES = ["grader", "runner", "http", "sandbox"] as const;
 
+const FLAGS = {} satisfies Flags; // --help only: benchmarks are named as positionals
+
 async function main() {
-  if (Deno.args.includes("--help") || Deno.args.includes("-h")) {
-    console.log(
-      `usage: deno task bench [${BENCHES.join("|")} ...]  (default all)\n` +
-        "One JSON line per benchmark: ratios measured within one run, targets printed beside.",
-    );
+  const { values, positionals } = parseCli(Deno.args, FLAGS);
+  if (values.help) {
+    console.log(usage("bench", FLAGS, {
+      positionals: `[${BENCHES.join("|")} ...]`,
+      notes: "One JSON line per benchmark (default all): ratios measured within one run, " +
+        "targets printed beside.",
+    }));
     return 0;
   }
-  const names = Deno.args.length > 0 ? Deno.args : [...BENCHES];
+  const names = positionals.length > 0 ? positionals : [...BENCHES];
   for (const name of names) {
     if (!(BENCHES as readonly string[]).includes(name)) {
       throw new UsageError(`unknown benchmark ${name}; known: ${BENCHES.join(", ")}`);

@@ -22,7 +22,7 @@ import {
   recomputeScorer,
 } from "../lib/rewards/mod.ts";
 import type { TokenClassifier } from "../lib/rewards/mod.ts";
-import { UsageError } from "../lib/runs/mod.ts";
+import { type Flags, UsageError } from "../lib/runs/mod.ts";
 import { createOpenAIPolicy, createPoolingScorer, launchVllm } from "../lib/models/openai/mod.ts";
 import type { SyntheticProblem } from "../lib/tasks/mod.ts";
 
@@ -90,6 +90,33 @@ export interface BackendFlags {
   /** `cpu` (default) or `cuda` for the in-process ONNX policy. */
   device?: "cpu" | "cuda";
 }
+
+/** {@linkcode BackendFlags} as rows of a CLI's flag table (solve, repro and demo spread it). */
+export const BACKEND_FLAGS = {
+  model: { type: "string", value: "DIR", help: "ONNX policy folder (default models/embedded)" },
+  endpoint: {
+    type: "string",
+    value: "URL",
+    multiple: true,
+    help: "OpenAI-compatible server, instead of --model",
+  },
+  heads: { type: "string", value: "DIR", help: "folder of head files (default models/heads)" },
+  prm: {
+    type: "string",
+    value: "V",
+    help: "verifier of BoN, weighted majority, beam, DVTS and PF",
+  },
+  value: { type: "string", value: "V", help: "verifier of SBS, MCTS, rStar and TSMC" },
+  vllm: { type: "string", value: "MODEL", help: "run on vllm serve of MODEL, one per GPU" },
+  "vllm-prm": { type: "string", value: "PRM", help: "a vllm pooling server of PRM for --prm" },
+  gpus: { type: "string", value: "ID,...", help: "GPUs for --vllm (default 0; PRM on the last)" },
+  device: { type: "string", value: "cpu|cuda", help: "of the ONNX policy (default cpu)" },
+} satisfies Flags;
+
+/** What V of `--prm V` / `--value V` may be, for `--help`. */
+export const VERIFIER_HELP =
+  `V, a verifier (default ${DEFAULT_VERIFIER}): a name, an ONNX PRM folder (models/prm) or a ` +
+  `/pooling URL;\n  names: ${VERIFIER_NAMES.join(", ")}`;
 
 /** An open backend: the policy, scorers on demand, and what to print about it. */
 export interface Backend {

@@ -14,8 +14,14 @@
  * @module
  */
 import { concatViews, escapeHtml, preamble, repoPath, table } from "../lib/report/mod.ts";
-import { numberFlag, parseCli, runMain, UsageError } from "../lib/runs/mod.ts";
-import { type BackendFlags, deviceFlag, openBackend } from "./backends.ts";
+import { type Flags, numberFlag, parseCli, runMain, usage, UsageError } from "../lib/runs/mod.ts";
+import {
+  BACKEND_FLAGS,
+  type BackendFlags,
+  deviceFlag,
+  openBackend,
+  VERIFIER_HELP,
+} from "./backends.ts";
 import { type Experiment, type ExperimentSummary, runExperiment } from "./experiment.ts";
 import {
   accuracyVsTokens,
@@ -199,30 +205,28 @@ async function writeDemoPage(
   await Deno.writeTextFile(path, page);
 }
 
-const USAGE = `usage: deno task demo [--limit N] [--budgets N,N] [--seed S]
-  [--model DIR | --endpoint URL ...] [--prm V] [--value V] [--heads DIR] [--out DIR] [--html FILE]
-V: a verifier name (recompute-head, recompute, logprob, oracle, oracle:P, prm-head, value-head),
-an ONNX PRM folder or a /pooling URL (default recompute-head)`;
+const FLAGS = {
+  limit: {
+    type: "string",
+    value: "N",
+    help: "problems to run",
+    default: String(DEMO_DEFAULTS.limit),
+  },
+  budgets: {
+    type: "string",
+    value: "N,N",
+    help: "matched budgets: samples or particles per problem",
+    default: DEMO_DEFAULTS.budgets.join(","),
+  },
+  seed: { type: "string", value: "S", help: "sampling seed", default: String(DEMO_DEFAULTS.seed) },
+  ...BACKEND_FLAGS,
+  out: { type: "string", value: "DIR", help: "records (default results/demo)" },
+  html: { type: "string", value: "FILE", help: "the page (default results/html/demo.html)" },
+} satisfies Flags;
 
 async function main() {
-  const { values } = parseCli(Deno.args, {
-    limit: { type: "string", default: String(DEMO_DEFAULTS.limit) },
-    budgets: { type: "string", default: DEMO_DEFAULTS.budgets.join(",") },
-    seed: { type: "string", default: String(DEMO_DEFAULTS.seed) },
-    model: { type: "string" },
-    endpoint: { type: "string", multiple: true },
-    heads: { type: "string" },
-    prm: { type: "string" },
-    value: { type: "string" },
-    vllm: { type: "string" },
-    "vllm-prm": { type: "string" },
-    gpus: { type: "string" },
-    device: { type: "string" },
-    out: { type: "string" },
-    html: { type: "string" },
-    help: { type: "boolean", short: "h" },
-  });
-  if (values.help) return console.log(USAGE);
+  const { values } = parseCli(Deno.args, FLAGS);
+  if (values.help) return console.log(usage("demo", FLAGS, { notes: VERIFIER_HELP }));
   const limit = numberFlag("limit", values.limit, { integer: true, min: 1 });
   const seed = numberFlag("seed", values.seed, { integer: true });
   const budgets = values.budgets.split(",").map((b) =>
@@ -231,7 +235,7 @@ async function main() {
       min: 1,
     })
   );
-  if (budgets.length === 0) throw new UsageError(`--budgets: give at least one\n${USAGE}`);
+  if (budgets.length === 0) throw new UsageError("--budgets: give at least one");
   const { table: text } = await runDemo({
     limit,
     budgets,

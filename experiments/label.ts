@@ -29,11 +29,13 @@ import type { Policy, Problem } from "../lib/core/types.ts";
 import { createOnnxPolicy } from "../lib/models/onnx/mod.ts";
 import { simProblemSet, simulatedPolicy } from "../lib/models/simulated/mod.ts";
 import {
+  type Flags,
   numberFlag,
   openRecords,
   parseCli,
   progress,
   runMain,
+  usage,
   UsageError,
 } from "../lib/runs/mod.ts";
 import {
@@ -130,32 +132,45 @@ export function qualityTable(
   return lines.join("\n");
 }
 
-const USAGE =
-  "usage: deno task label --method math-shepherd|omegaprm|amcs|all[,...] --limit N --budget K[,K2]\n" +
-  "  --out FILE [--quality FILE] [--seed S (default 1)] [--split eval|train (default eval)]\n" +
-  "  [--world synthetic|simulated] [--k 8] [--temperature 0.7] [--max-tokens 512]\n" +
-  "  [--policy DIR] [--threads 2]\n" +
-  "Monte-Carlo step labels of each problem's paths, appended to --out (resumable); --quality\n" +
-  "writes label accuracy and error-class F1 against the step checker.";
+const FLAGS = {
+  method: {
+    type: "string",
+    value: "M[,M2]",
+    help: "labelling methods: math-shepherd, omegaprm, amcs, or all (required)",
+  },
+  limit: { type: "string", value: "N", help: "problems to label (required)" },
+  budget: {
+    type: "string",
+    value: "K[,K2]",
+    help: "total rollouts per problem, one run each (required)",
+  },
+  out: { type: "string", value: "FILE", help: "label records, appended (resumable; required)" },
+  quality: {
+    type: "string",
+    value: "FILE",
+    help: "write label accuracy and error-class F1 against the step checker",
+  },
+  seed: { type: "string", value: "S", help: "problem and rollout seed (default 1)" },
+  split: { type: "string", value: "eval|train", help: "problem split (default eval)" },
+  world: { type: "string", value: "synthetic|simulated", help: "task world (default synthetic)" },
+  k: {
+    type: "string",
+    value: "K",
+    help: "Math-Shepherd rollouts per step, OmegaPRM's per estimate (default 8)",
+  },
+  temperature: { type: "string", value: "T", help: "rollout temperature (default 0.7)" },
+  "max-tokens": { type: "string", value: "N", help: "rollout length cap (default 512)" },
+  policy: { type: "string", value: "DIR", help: "ONNX policy (default models/embedded)" },
+  threads: { type: "string", value: "N", help: "onnxruntime intra-op threads (default 2)" },
+} satisfies Flags;
 
 async function main(): Promise<void> {
-  const { values } = parseCli(Deno.args, {
-    help: { type: "boolean", short: "h" },
-    method: { type: "string" },
-    limit: { type: "string" },
-    budget: { type: "string" },
-    seed: { type: "string" },
-    out: { type: "string" },
-    quality: { type: "string" },
-    split: { type: "string" },
-    k: { type: "string" },
-    temperature: { type: "string" },
-    "max-tokens": { type: "string" },
-    policy: { type: "string" },
-    threads: { type: "string" },
-    world: { type: "string" },
-  }, false);
-  if (values.help) return console.log(USAGE);
+  const { values } = parseCli(Deno.args, FLAGS, false);
+  if (values.help) {
+    return console.log(usage("label", FLAGS, {
+      notes: "Monte-Carlo step labels of each problem's paths, appended to --out (resumable).",
+    }));
+  }
   const methods = listFlag<LabelMethod>("method", values.method, LABEL_METHODS);
   const limit = numberFlag("limit", values.limit, { integer: true, min: 1 });
   if (values.budget === undefined) throw new UsageError("missing required flag --budget");

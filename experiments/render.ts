@@ -15,32 +15,36 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { resolve } from "node:path";
 import { renderNotebooks, writeIndex } from "../lib/report/mod.ts";
 import { repoPath } from "../lib/report/paths.ts";
+import { type Flags, parseCli, usage } from "../lib/runs/cli.ts";
 
-const USAGE = "usage: deno task render [--only NAME]... [--timeout SECONDS] [--limit N] " +
-  "[--notebooks DIR] [--out DIR]";
+const FLAGS = {
+  only: {
+    type: "string",
+    value: "NAME",
+    multiple: true,
+    help: "these notebooks only (or NAME,NAME)",
+  },
+  timeout: { type: "string", value: "SECONDS", help: "time limit of one notebook" },
+  limit: { type: "string", value: "N", help: "REPRO_LIMIT for the notebooks (small-limit mode)" },
+  notebooks: { type: "string", value: "DIR", help: "notebooks to run (default notebooks)" },
+  out: { type: "string", value: "DIR", help: "where the HTML goes (default results/html)" },
+} satisfies Flags;
+
+const USAGE = usage("render", FLAGS, {
+  notes: "Runs every notebook into OUT/NAME.html, then writes OUT/index.html linking them.",
+});
+const USAGE_LINE = USAGE.split("\n")[0];
 
 /** Run the render task with command-line arguments; returns the exit code. */
 export async function main(args: string[]): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        only: { type: "string", multiple: true },
-        timeout: { type: "string" },
-        limit: { type: "string" },
-        notebooks: { type: "string" },
-        out: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-      strict: true,
-    }));
+    ({ values } = parseCli(args, FLAGS, false));
   } catch (e) {
-    console.error(`render: ${(e as Error).message}\n${USAGE}`);
+    console.error(`render: ${(e as Error).message}\n${USAGE_LINE}`);
     return 2;
   }
   if (values.help) {
@@ -49,7 +53,7 @@ export async function main(args: string[]): Promise<number> {
   }
   const timeoutS = values.timeout === undefined ? undefined : Number(values.timeout);
   if (timeoutS !== undefined && !(timeoutS > 0)) {
-    console.error(`render: --timeout must be a positive number of seconds\n${USAGE}`);
+    console.error(`render: --timeout must be a positive number of seconds\n${USAGE_LINE}`);
     return 2;
   }
   if (values.limit !== undefined && !/^[1-9]\d*$/.test(values.limit)) {

@@ -10,43 +10,37 @@
  *
  * @module
  */
-import { numberFlag, parseCli, runMain, UsageError } from "../lib/runs/mod.ts";
-import { deviceFlag, openBackend, ROOT } from "./backends.ts";
+import { type Flags, numberFlag, parseCli, runMain, usage, UsageError } from "../lib/runs/mod.ts";
+import { BACKEND_FLAGS, deviceFlag, openBackend, ROOT, VERIFIER_HELP } from "./backends.ts";
 import { runExperiment } from "./experiment.ts";
 import "./all.ts";
 import { experiments } from "./registry.ts";
 
-const USAGE = `usage: deno task repro NAME [--limit N] [--seed S] [--model DIR | --endpoint URL ...]
-  [--prm V] [--value V] [--only CONFIG,...] [--out DIR] [--concurrency K (default 8)]
-V: a verifier name (recompute-head, recompute, logprob, oracle, oracle:P, prm-head, value-head),
-an ONNX PRM folder or a /pooling URL (default recompute-head)
-experiments: ${Object.keys(experiments).join(", ")}`;
+const FLAGS = {
+  limit: { type: "string", value: "N", help: "first N problems (default the experiment's limit)" },
+  seed: { type: "string", value: "S", help: "sampling seed", default: "0" },
+  ...BACKEND_FLAGS,
+  only: { type: "string", value: "CONFIG,...", help: "these arms only" },
+  out: { type: "string", value: "DIR", help: "where records go (default results/NAME)" },
+  concurrency: { type: "string", value: "K", help: "problems in flight (default 8)" },
+  list: { type: "boolean", help: "list the experiments" },
+} satisfies Flags;
+
+const USAGE = usage("repro", FLAGS, {
+  positionals: "NAME",
+  notes: `${VERIFIER_HELP}\nexperiments: ${Object.keys(experiments).join(", ")}`,
+});
 
 async function main() {
-  const { values, positionals } = parseCli(Deno.args, {
-    limit: { type: "string" },
-    seed: { type: "string", default: "0" },
-    model: { type: "string" },
-    endpoint: { type: "string", multiple: true },
-    heads: { type: "string" },
-    prm: { type: "string" },
-    value: { type: "string" },
-    vllm: { type: "string" },
-    "vllm-prm": { type: "string" },
-    gpus: { type: "string" },
-    device: { type: "string" },
-    only: { type: "string" },
-    out: { type: "string" },
-    concurrency: { type: "string" },
-    list: { type: "boolean" },
-    help: { type: "boolean", short: "h" },
-  });
+  const { values, positionals } = parseCli(Deno.args, FLAGS);
   if (values.help) return console.log(USAGE);
   if (values.list) {
     for (const e of Object.values(experiments)) console.log(`${e.name}\t${e.title}`);
     return;
   }
-  if (positionals.length !== 1) throw new UsageError(`expected one experiment name\n${USAGE}`);
+  if (positionals.length !== 1) {
+    throw new UsageError(`expected one experiment name; ${USAGE.split("\n")[0]}`);
+  }
   const exp = experiments[positionals[0]];
   if (!exp) {
     throw new UsageError(

@@ -13,37 +13,47 @@
  *
  * @module
  */
-import { numberFlag, parseCli, runMain, UsageError } from "../lib/runs/cli.ts";
+import { type Flags, numberFlag, parseCli, runMain, usage, UsageError } from "../lib/runs/cli.ts";
 import { startModelServer } from "../lib/serve/server.ts";
 import { SERVER_LIMITS } from "../lib/serve/routes.ts";
 
-const USAGE = "usage: deno task serve --model DIR [--port 8000] [--host 127.0.0.1] [--head FILE] " +
-  "[--served-model-name NAME] [--max-batch 32] [--window-ms 5] [--threads N] [--replicas 1] " +
-  "[--device cpu|cuda] [--max-body-bytes 1048576] [--max-in-flight 256] [--timeout-s 300] " +
-  "[--max-prompt-tokens N]\n" +
-  "limits: a larger body gets 413 unread, more requests in flight get 429 (Retry-After), a " +
-  "slower request 504, a longer prompt 400 (default: the model's context)";
+const FLAGS = {
+  model: { type: "string", value: "DIR", help: "ONNX model folder", default: "models/embedded" },
+  port: { type: "string", value: "PORT", help: "0 for a free port (default 8000)" },
+  host: { type: "string", value: "HOST", help: "address to listen on", default: "127.0.0.1" },
+  head: { type: "string", value: "FILE", help: "a trained head that /pooling scores with" },
+  "served-model-name": { type: "string", value: "NAME", help: "the model's name in the API" },
+  "max-batch": { type: "string", value: "N", help: "requests per batch (default 32)" },
+  "window-ms": { type: "string", value: "MS", help: "batching window (default 5)" },
+  threads: { type: "string", value: "N", help: "onnxruntime intra-op threads per replica" },
+  replicas: { type: "string", value: "R", help: "engine copies on their own threads (default 1)" },
+  device: { type: "string", value: "cpu|cuda", help: "execution provider", default: "cpu" },
+  "max-body-bytes": {
+    type: "string",
+    value: "N",
+    help: `a larger body gets 413 unread (default ${SERVER_LIMITS.maxBodyBytes})`,
+  },
+  "max-in-flight": {
+    type: "string",
+    value: "N",
+    help: `more in flight get 429, Retry-After (default ${SERVER_LIMITS.maxInFlight})`,
+  },
+  "timeout-s": {
+    type: "string",
+    value: "S",
+    help: `a slower request gets 504 (default ${SERVER_LIMITS.timeoutMs / 1000})`,
+  },
+  "max-prompt-tokens": {
+    type: "string",
+    value: "N",
+    help: "a longer prompt gets 400 (default: the model's context)",
+  },
+} satisfies Flags;
 
 async function main(): Promise<number> {
-  const { values } = parseCli(Deno.args, {
-    model: { type: "string", default: "models/embedded" },
-    port: { type: "string" },
-    host: { type: "string", default: "127.0.0.1" },
-    head: { type: "string" },
-    "served-model-name": { type: "string" },
-    "max-batch": { type: "string" },
-    "window-ms": { type: "string" },
-    threads: { type: "string" },
-    replicas: { type: "string" },
-    device: { type: "string", default: "cpu" },
-    "max-body-bytes": { type: "string" },
-    "max-in-flight": { type: "string" },
-    "timeout-s": { type: "string" },
-    "max-prompt-tokens": { type: "string" },
-    help: { type: "boolean", short: "h" },
-  }, false);
+  const { values } = parseCli(Deno.args, FLAGS, false);
   if (values.help) {
-    console.log(USAGE);
+    console.log(usage("serve", FLAGS));
     return 0;
   }
   if (values.device !== "cpu" && values.device !== "cuda") {

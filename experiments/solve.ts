@@ -17,74 +17,81 @@ import { parseArgs } from "node:util";
 import { loadDataset } from "../lib/datasets/mod.ts";
 import { GRADER_VERSION } from "../lib/grading/mod.ts";
 import { methodOptions, methods, neededOptions } from "../lib/search/registry.ts";
-import { numberFlag, parseCli, runMain, UsageError } from "../lib/runs/mod.ts";
+import { type Flags, numberFlag, parseCli, runMain, usage, UsageError } from "../lib/runs/mod.ts";
 import {
-  DEFAULT_VERIFIER,
+  BACKEND_FLAGS,
   deviceFlag,
   fromRoot,
   openBackend,
   ROOT,
   type ScorerKind,
-  VERIFIER_NAMES,
+  VERIFIER_HELP,
 } from "./backends.ts";
 import { fingerprint, verifierFiles } from "./fingerprint.ts";
 import { runMethod, summarize } from "./harness.ts";
 
 const COMMON = {
-  method: { type: "string" },
-  dataset: { type: "string", default: "synthetic" },
-  limit: { type: "string" },
-  seed: { type: "string", default: "0" },
-  model: { type: "string" },
-  endpoint: { type: "string", multiple: true },
-  heads: { type: "string" },
-  scorer: { type: "string" },
-  prm: { type: "string" },
-  value: { type: "string" },
-  vllm: { type: "string" },
-  "vllm-prm": { type: "string" },
-  gpus: { type: "string" },
-  device: { type: "string" },
-  out: { type: "string" },
-  traces: { type: "string" },
-  concurrency: { type: "string", default: "8" },
-  threads: { type: "string", default: "2" },
-  help: { type: "boolean", short: "h" },
-} as const;
+  method: { type: "string", value: "NAME", help: "search method (required)" },
+  dataset: {
+    type: "string",
+    value: "synthetic|math500|gsm8k",
+    help: "problems",
+    default: "synthetic",
+  },
+  limit: { type: "string", value: "N", help: "first N problems (default all)" },
+  seed: { type: "string", value: "S", help: "sampling seed", default: "0" },
+  ...BACKEND_FLAGS,
+  scorer: {
+    type: "string",
+    value: "V|none",
+    help: "overrides whichever verifier the method uses",
+  },
+  out: {
+    type: "string",
+    value: "FILE",
+    help: "per-problem records, resumable (default under results/solve)",
+  },
+  traces: { type: "string", value: "FILE", help: "search traces" },
+  concurrency: { type: "string", value: "K", help: "problems in flight", default: "8" },
+  threads: { type: "string", value: "N", help: "onnxruntime intra-op threads", default: "2" },
+} satisfies Flags;
 
-const USAGE = `usage: deno task solve --method NAME [--dataset synthetic|math500|gsm8k] [--limit N]
-  [--seed S] [--model DIR | --endpoint URL ...] [--prm V] [--value V] [--scorer V|none]
-  [--out FILE] [--traces FILE] [--concurrency K] [method flags]
-methods: ${Object.keys(methods).join(", ")} (sample = sampling)
-V, a verifier: ${VERIFIER_NAMES.join(", ")}, an ONNX PRM folder (models/prm) or a /pooling URL;
-  --prm serves best-of-N, weighted majority, beam, DVTS and PF, --value SBS, MCTS, rStar and TSMC
-  (default ${DEFAULT_VERIFIER}); --scorer overrides whichever the method uses`;
+const USAGE = usage("solve", COMMON, {
+  notes: `methods (sample = sampling; --method NAME --help lists its flags):
+  ${Object.keys(methods).join(", ")}
+${VERIFIER_HELP}`,
+});
 
 /** Parse flags in two passes: the method first, then its own options as flags. */
 function parse(args: string[]) {
-  const first = parseArgs({ args, options: COMMON, strict: false, allowPositionals: true });
+  const first = parseArgs({
+    args,
+    options: { ...COMMON, help: { type: "boolean", short: "h" } },
+    strict: false,
+    allowPositionals: true,
+  });
   // `sample` is the runner issue's name for `sampling`
   const method = first.values.method === "sample" ? "sampling" : first.values.method;
   if (first.values.help && typeof method !== "string") return { help: USAGE };
-  if (typeof method !== "string") throw new UsageError(`missing required flag --method\n${USAGE}`);
+  if (typeof method !== "string") {
+    throw new UsageError(`missing required flag --method; ${USAGE.split("\n")[0]}`);
+  }
   const spec = methods[method];
   if (!spec) {
     throw new UsageError(
       `--method: unknown method ${method}; known: ${Object.keys(methods).join(", ")}`,
     );
   }
-  const own: Record<string, { type: "string" }> = {};
-  for (const key of Object.keys(spec.defaults)) {
+  const own: Flags = {};
+  for (const [key, d] of Object.entries(spec.defaults)) {
     const flag = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-    if (!(flag in COMMON)) own[flag] = { type: "string" }; // --seed etc. are the run's own
+    if (flag in COMMON) continue; // --seed etc. are the run's own
+    const value = typeof d === "number" ? "N" : typeof d === "boolean" ? "true|false" : "S";
+    own[flag] = { type: "string", value, help: `${method} option (default ${d})` };
   }
-  const { values, positionals } = parseCli(args, { ...COMMON, ...own }, false);
-  if (values.help) {
-    const lines = Object.entries(spec.defaults).map(([k, v]) =>
-      `  --${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} (default ${v})`
-    );
-    return { help: `${method}: ${spec.describe}\n${lines.join("\n")}` };
-  }
+  const table = { ...COMMON, ...own };
+  const { values, positionals } = parseCli(args, table, false);
+  if (values.help) return { help: usage("solve", table, { notes: `${method}: ${spec.describe}` }) };
   const flags: Record<string, string> = {};
   for (const key of Object.keys(own)) {
     const v = (values as Record<string, unknown>)[key];

@@ -30,11 +30,13 @@
 import { join } from "node:path";
 import { createOnnxPolicy } from "../lib/models/onnx/mod.ts";
 import {
+  type Flags,
   numberFlag,
   parseCli,
   progress,
   readJsonlStrict,
   runMain,
+  usage,
   UsageError,
 } from "../lib/runs/mod.ts";
 import {
@@ -144,41 +146,47 @@ async function extract(values: Record<string, string | boolean | undefined>, dir
   return { features: dir, rows: set.count, kinds, reused: false };
 }
 
-const USAGE =
-  "usage: deno task train-head --kind value|twist|prm|qsharp --features DIR --out FILE\n" +
-  "  [--eval DIR] [--seed 1] [--hidden 0] [--epochs 60] [--lr 0.003] [--batch 64] [--soft]\n" +
-  "  [--prm-target labels|truth]\n" +
-  "       deno task train-head --extract --features DIR [--split train|eval] [--limit N]\n" +
-  "  [--samples K] [--token-rows T] [--labels FILE] [--policy DIR] [--seed S] [--force]\n" +
-  "  [--source policy|gold-flawed] [--threads 2]\n" +
-  "Heads on the policy's cached hidden states (the first form trains, the second extracts).";
+const FLAGS = {
+  kind: { type: "string", value: "value|twist|prm|qsharp", help: "head to train" },
+  features: { type: "string", value: "DIR", help: "feature cache to train on (or to extract)" },
+  out: { type: "string", value: "FILE", help: "where the trained head goes" },
+  eval: { type: "string", value: "DIR", help: "a second feature set for held-out metrics" },
+  seed: { type: "string", value: "S", help: "training (or extraction) seed (default 1)" },
+  hidden: { type: "string", value: "H", help: "MLP width, 0 = linear (default 0)" },
+  epochs: { type: "string", value: "N", help: "training epochs (default 60)" },
+  lr: { type: "string", value: "X", help: "Adam learning rate (default 0.003)" },
+  batch: { type: "string", value: "N", help: "mini-batch size (default 64)" },
+  soft: { type: "boolean", help: "PRM on soft labels" },
+  "prm-target": {
+    type: "string",
+    value: "labels|truth",
+    help: "PRM on labelling-method labels or on the checker's truth (default labels)",
+  },
+  extract: { type: "boolean", help: "extract the feature cache instead of training" },
+  split: { type: "string", value: "train|eval", help: "extract: problem split (default train)" },
+  limit: { type: "string", value: "N", help: "extract: problems (default 200)" },
+  samples: { type: "string", value: "K", help: "extract: policy samples per problem (default 8)" },
+  "token-rows": { type: "string", value: "T", help: "extract: token rows per sample (default 8)" },
+  labels: { type: "string", value: "FILE", help: "extract: step labels from deno task label" },
+  policy: { type: "string", value: "DIR", help: "extract: ONNX policy (default models/embedded)" },
+  source: {
+    type: "string",
+    value: "samples|gold-flawed",
+    help: "extract: policy samples, or gold + flawed solutions (default samples)",
+  },
+  threads: { type: "string", value: "N", help: "extract: onnxruntime threads (default 2)" },
+  force: { type: "boolean", help: "extract: redo an existing cache" },
+} satisfies Flags;
 
 async function main(): Promise<void> {
-  const { values } = parseCli(Deno.args, {
-    help: { type: "boolean", short: "h" },
-    kind: { type: "string" },
-    features: { type: "string" },
-    eval: { type: "string" },
-    seed: { type: "string" },
-    out: { type: "string" },
-    hidden: { type: "string" },
-    epochs: { type: "string" },
-    lr: { type: "string" },
-    batch: { type: "string" },
-    soft: { type: "boolean" },
-    extract: { type: "boolean" },
-    force: { type: "boolean" },
-    split: { type: "string" },
-    limit: { type: "string" },
-    samples: { type: "string" },
-    "token-rows": { type: "string" },
-    labels: { type: "string" },
-    policy: { type: "string" },
-    threads: { type: "string" },
-    source: { type: "string" },
-    "prm-target": { type: "string" },
-  }, false);
-  if (values.help) return console.log(USAGE);
+  const { values } = parseCli(Deno.args, FLAGS, false);
+  if (values.help) {
+    return console.log(usage("train-head", FLAGS, {
+      notes:
+        "Heads on the policy's cached hidden states: --kind, --features and --out train one,\n" +
+        "--extract --features extracts the cache.",
+    }));
+  }
   if (!values.features) throw new UsageError("missing required flag --features");
   if (values.extract) {
     console.log(JSON.stringify(await extract(values, values.features)));

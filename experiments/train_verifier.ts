@@ -22,11 +22,13 @@ import {
   saveHead,
 } from "../lib/rewards/mod.ts";
 import {
+  type Flags,
   numberFlag,
   parseCli,
   progress,
   readJsonlStrict,
   runMain,
+  usage,
   UsageError,
 } from "../lib/runs/mod.ts";
 import { problemById, trainStream } from "../lib/tasks/mod.ts";
@@ -114,31 +116,41 @@ export async function verifierDataset(
   };
 }
 
+const FLAGS = {
+  problems: { type: "string", value: "N", help: "training-stream problems", default: "600" },
+  n: { type: "string", value: "N", help: "samples per problem", default: "16" },
+  stream: { type: "string", value: "K", help: "training stream", default: "7" },
+  seed: { type: "string", value: "S", help: "sampling and training seed", default: "1" },
+  hidden: { type: "string", value: "H", help: "MLP width, 0 = logistic regression", default: "0" },
+  model: { type: "string", value: "DIR", help: "ONNX policy folder (default models/embedded)" },
+  samples: {
+    type: "string",
+    value: "FILE",
+    help: "sample cache (default results/tmp/verifier-train/candidates.jsonl)",
+  },
+  out: {
+    type: "string",
+    value: "FILE",
+    help: "the head (default models/verifiers/recompute.json)",
+  },
+  labels: { type: "string", value: "FILE", help: "train on the paths of a deno task label file" },
+  source: {
+    type: "string",
+    value: "SOURCE",
+    help: "their labels: truth (step checker), math-shepherd, omegaprm or amcs",
+    default: "truth",
+  },
+  paths: {
+    type: "string",
+    value: "METHOD",
+    help: "with --source truth: the paths of this method",
+    default: "math-shepherd",
+  },
+} satisfies Flags;
+
 async function main() {
-  const { values } = parseCli(Deno.args, {
-    problems: { type: "string", default: "600" },
-    n: { type: "string", default: "16" },
-    stream: { type: "string", default: "7" },
-    seed: { type: "string", default: "1" },
-    hidden: { type: "string", default: "0" },
-    model: { type: "string" },
-    samples: { type: "string" },
-    labels: { type: "string" },
-    source: { type: "string", default: "truth" },
-    paths: { type: "string", default: "math-shepherd" },
-    out: { type: "string" },
-    help: { type: "boolean", short: "h" },
-  }, false);
-  if (values.help) {
-    console.log(
-      "usage: deno task train-verifier [--problems 600] [--n 16] [--stream 7] [--seed 1]\n" +
-        "  [--hidden 0] [--model DIR] [--samples FILE] [--out FILE]\n" +
-        "  [--labels FILE --source truth|math-shepherd|omegaprm|amcs [--paths METHOD]]\n" +
-        "  (--labels: train on the paths of a deno task label file, labelled by --source; truth\n" +
-        "  labels the paths of --paths, default math-shepherd, with the step checker)",
-    );
-    return;
-  }
+  const { values } = parseCli(Deno.args, FLAGS, false);
+  if (values.help) return console.log(usage("train-verifier", FLAGS));
   const count = numberFlag("problems", values.problems, { integer: true, min: 10 });
   const n = numberFlag("n", values.n, { integer: true, min: 1 });
   const stream = numberFlag("stream", values.stream, { integer: true, min: 0 });

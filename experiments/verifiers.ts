@@ -17,11 +17,13 @@
 import { loadDataset } from "../lib/datasets/mod.ts";
 import { graderSame, type VerifierReport, verifierReport } from "../lib/metrics/mod.ts";
 import {
+  type Flags,
   numberFlag,
   openRecords,
   parseCli,
   progress,
   runMain,
+  usage,
   UsageError,
 } from "../lib/runs/mod.ts";
 import { fileSha256 } from "../lib/rewards/mod.ts";
@@ -116,25 +118,24 @@ export async function scoreCandidates(
   return new Map(file.records.map((r) => [r.id, r.scores]));
 }
 
+const FLAGS = {
+  limit: { type: "string", value: "N", help: "evaluation problems", default: "500" },
+  n: { type: "string", value: "N", help: "candidates per problem", default: "16" },
+  temperature: { type: "string", value: "T", help: "sampling temperature", default: "0.8" },
+  seed: { type: "string", value: "S", help: "sampling seed", default: "0" },
+  verifiers: { type: "string", value: "A,B,...", help: "verifiers to score (default all)" },
+  out: { type: "string", value: "DIR", help: "results folder (default results/verifiers)" },
+  model: { type: "string", value: "DIR", help: "ONNX policy folder (default models/embedded)" },
+  heads: { type: "string", value: "DIR", help: "folder of head files (default models/heads)" },
+  concurrency: { type: "string", value: "K", help: "problems in flight", default: "8" },
+} satisfies Flags;
+
 async function main() {
-  const { values } = parseCli(Deno.args, {
-    limit: { type: "string", default: "500" },
-    n: { type: "string", default: "16" },
-    temperature: { type: "string", default: "0.8" },
-    seed: { type: "string", default: "0" },
-    verifiers: { type: "string" },
-    out: { type: "string" },
-    model: { type: "string" },
-    heads: { type: "string" },
-    concurrency: { type: "string", default: "8" },
-    help: { type: "boolean", short: "h" },
-  }, false);
+  const { values } = parseCli(Deno.args, FLAGS, false);
   if (values.help) {
-    console.log(
-      "usage: deno task verifiers [--limit 500] [--n 16] [--temperature 0.8] [--seed 0]\n" +
-        `  [--verifiers A,B,...] [--out DIR] [--model DIR] [--heads DIR] [--concurrency 8]\n` +
-        `verifiers (default all): ${ALL_VERIFIERS.map(fromRoot).join(", ")}`,
-    );
+    console.log(usage("verifiers", FLAGS, {
+      notes: `all verifiers: ${ALL_VERIFIERS.map(fromRoot).join(", ")}`,
+    }));
     return;
   }
   const limit = numberFlag("limit", values.limit, { integer: true, min: 1 });

@@ -9,7 +9,16 @@
  *
  * @module
  */
-import { numberFlag, parseCli, progress, readJsonl, runMain, UsageError } from "../runs/mod.ts";
+import {
+  type Flags,
+  numberFlag,
+  parseCli,
+  progress,
+  readJsonl,
+  runMain,
+  usage,
+  UsageError,
+} from "../runs/mod.ts";
 import { DEFAULT_LIMITS } from "./equivalence.ts";
 import { extractAnswer } from "./extract.ts";
 import { gradeAnswer } from "./grade.ts";
@@ -98,18 +107,19 @@ function asText(x: unknown): string | undefined {
   return undefined;
 }
 
-const USAGE = "usage: deno task grade FILE.jsonl [--out FILE] [--time-limit MS]\n" +
-  '  FILE.jsonl: one JSON object per line, {"gold", "pred"} (graded) or {"text"} (answer\n' +
-  "  extracted); adds extracted, correct and reason; the summary goes to stderr\n" +
-  "  --out FILE        write the graded rows there (default stdout)\n" +
-  "  --time-limit MS   budget of one comparison (default 200)";
+const FLAGS = {
+  out: { type: "string", value: "FILE", help: "write the graded rows there (default stdout)" },
+  "time-limit": { type: "string", value: "MS", help: "budget of one comparison (default 200)" },
+} satisfies Flags;
+
+const USAGE = usage("grade", FLAGS, {
+  positionals: "FILE.jsonl",
+  notes: 'FILE.jsonl: one JSON object per line, {"gold", "pred"} (graded) or {"text"} (answer\n' +
+    "extracted); adds extracted, correct and reason; the summary goes to stderr",
+});
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseCli(Deno.args, {
-    out: { type: "string" },
-    "time-limit": { type: "string" },
-    help: { type: "boolean", short: "h" },
-  });
+  const { values, positionals } = parseCli(Deno.args, FLAGS);
   if (values.help) {
     console.log(USAGE);
     return 0;
