@@ -27,6 +27,7 @@
 import { rng } from "../lib/core/random.ts";
 import type { Policy, Problem } from "../lib/core/types.ts";
 import { createOnnxPolicy } from "../lib/models/onnx/mod.ts";
+import { fileSha256 } from "../lib/rewards/mod.ts";
 import { simProblemSet, simulatedPolicy } from "../lib/models/simulated/mod.ts";
 import {
   type Flags,
@@ -53,6 +54,7 @@ import {
   labelQuality,
   type LabelRecord,
 } from "../lib/train/mod.ts";
+import { fromRoot } from "./backends.ts";
 
 /**
  * The synthetic problems of a split: the first `limit` of the evaluation split (levels are
@@ -198,7 +200,19 @@ async function main(): Promise<void> {
 
   const key = (r: Pick<LabelRecord, "method" | "budget" | "id" | "seed">) =>
     `${r.method}|${r.budget}|${r.seed}|${r.id}`;
-  const out = await openRecords<LabelRecord>(values.out, key);
+  // what makes the labels besides each record's key (method, budget, seed, problem): the file's
+  // first line, checked on resume, so labels of two policies or samplers never share a file
+  const policyDir = sim ? null : values.policy ?? "models/embedded";
+  const identity = {
+    world,
+    split: sim ? null : split,
+    policy: policyDir && fromRoot(policyDir),
+    policy_sha256: policyDir && await fileSha256(`${policyDir}/onnx/model.onnx`),
+    k,
+    temperature,
+    max_tokens: maxTokens,
+  };
+  const out = await openRecords<LabelRecord>(values.out, key, { identity, lock: true });
   const todo: [LabelMethod, number, Problem][] = [];
   for (const method of methods) {
     for (const budget of budgets) {
@@ -235,6 +249,7 @@ async function main(): Promise<void> {
     bar.stop();
     await policy.dispose?.();
   }
+  await out.close();
 
   const summary: Record<string, unknown> = {
     out: values.out,

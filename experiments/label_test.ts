@@ -38,3 +38,44 @@ Deno.test("qualityTable prints one row per method and budget", () => {
     /\| amcs \| 12 \| 12\.0 \| 4 \| 50\.0% \| 75\.0% \[30\.0, 95\.0\] \| 80\.0% \[50\.0, 100\.0\] \| 100\.0% \[20\.0, 100\.0\] \(1\) \|/,
   );
 });
+
+Deno.test({
+  name:
+    "label CLI: the sampler's identity leads the file; another temperature is one refusing line",
+  sanitizeResources: false,
+  fn: async () => {
+    const dir = await Deno.makeTempDir();
+    const out = `${dir}/labels.jsonl`;
+    const run = async (...extra: string[]) => {
+      const o = await new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", new URL("./label.ts", import.meta.url).pathname, "--method", "amcs"]
+          .concat(["--world", "simulated", "--limit", "2", "--budget", "4", "--out", out], extra),
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      return { code: o.code, stderr: new TextDecoder().decode(o.stderr).trim() };
+    };
+    try {
+      const first = await run();
+      assert.equal(first.code, 0, first.stderr);
+      const [head, ...records] = (await Deno.readTextFile(out)).trim().split("\n");
+      assert.deepEqual(JSON.parse(head).identity, {
+        world: "simulated",
+        split: null,
+        policy: null,
+        policy_sha256: null,
+        k: 8,
+        temperature: 0.7,
+        max_tokens: 512,
+      });
+      assert.equal(records.length, 2);
+      const other = await run("--temperature", "0.5");
+      assert.notEqual(other.code, 0);
+      assert.match(other.stderr, /made by another run: temperature was 0\.7, now 0\.5/);
+      assert.equal(other.stderr.split("\n").length, 1, other.stderr);
+      assert.equal((await Deno.readTextFile(out)).trim().split("\n").length, 3);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});

@@ -34,7 +34,7 @@ import {
   numberFlag,
   parseCli,
   progress,
-  readJsonlStrict,
+  readRecords,
   runMain,
   usage,
   UsageError,
@@ -92,7 +92,7 @@ async function extract(values: Record<string, string | boolean | undefined>, dir
   });
   const split = (values.split as string | undefined) ?? "train";
   const policyDir = (values.policy as string | undefined) ?? "models/embedded";
-  const labels = values.labels ? await readJsonlStrict<LabelRecord>(values.labels as string) : [];
+  const labels = values.labels ? await readRecords<LabelRecord>(values.labels as string) : [];
   const source = (values.source as string | undefined) ?? "samples";
   if (source !== "samples" && source !== "gold-flawed") {
     throw new UsageError(`--source must be samples or gold-flawed, got "${source}"`);

@@ -26,7 +26,7 @@ import {
   numberFlag,
   parseCli,
   progress,
-  readJsonlStrict,
+  readRecords,
   runMain,
   usage,
   UsageError,
@@ -169,7 +169,7 @@ async function main() {
     let sets: CandidateSet[];
     let described: Record<string, unknown>;
     if (values.labels) {
-      const records = await readJsonlStrict<LabelRecord>(values.labels);
+      const records = await readRecords<LabelRecord>(values.labels);
       sets = labelledSets(records, source, values.paths!, (id) => {
         const p = problemById(id);
         if (!p) throw new UsageError(`${values.labels}: unknown problem id ${id}`);
