@@ -3,7 +3,8 @@
  * MATH grader, MARIO_EVAL, Math-Verify, Qwen2.5-Math and Minerva, plus our own, used while building
  * the grader), `data/grading/public.jsonl` (every comparison asserted by the public test files, each
  * tagged with its repository, file and test) and the held-out `data/grading/heldout.jsonl`. Each case
- * `{gold, pred, expected, source, note?}` is graded with {@linkcode gradeAnswer}; cases may carry
+ * `{gold, pred, expected, source, note?, settings?}` is graded with {@linkcode gradeAnswer} (a case's
+ * Math-Verify `settings` turned into grader options: {@linkcode optionsOf}); cases may carry
  * `math_verify` (Math-Verify's verdict where a test states it, or an estimate in the held-out suite)
  * and `math_verify_run` (Math-Verify 0.8.0's verdict, run outside the repository), so that both
  * graders are compared on the same cases, per source file.
@@ -16,7 +17,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { readJsonlStrict, runMain } from "../runs/mod.ts";
-import { gradeAnswer } from "./grade.ts";
+import { gradeAnswer, type GradeOptions } from "./grade.ts";
 import { warmUp } from "./symbolic.ts";
 
 /** Where a public case comes from. */
@@ -147,7 +148,31 @@ function agreement(n: number, agree: number): Agreement {
 }
 
 /**
- * Grade every case of a suite and report agreement, overall and per source file.
+ * The grader options a case's Math-Verify settings stand for: `strict` → `strict`,
+ * `allow_set_relation_comp` → `allowSetRelationComp`, `match_types` without `"expr"` →
+ * `latexOnly`. `precision` (Math-Verify's rounding) has no counterpart: a decimal is always
+ * compared at its own precision.
+ *
+ * @example
+ * ```ts
+ * optionsOf({ match_types: ["latex"], strict: false }); // { latexOnly: true, strict: false }
+ * ```
+ */
+export function optionsOf(settings: Record<string, unknown> | undefined): GradeOptions {
+  const opts: GradeOptions = {};
+  if (!settings) return opts;
+  const types = settings.match_types;
+  if (Array.isArray(types) && types.length > 0 && !types.includes("expr")) opts.latexOnly = true;
+  if (typeof settings.strict === "boolean") opts.strict = settings.strict;
+  if (typeof settings.allow_set_relation_comp === "boolean") {
+    opts.allowSetRelationComp = settings.allow_set_relation_comp;
+  }
+  return opts;
+}
+
+/**
+ * Grade every case of a suite (with the options its settings stand for: {@linkcode optionsOf}) and
+ * report agreement, overall and per source file.
  *
  * @example
  * ```ts
@@ -172,7 +197,7 @@ export async function runSuite(path: string): Promise<SuiteReport> {
   const run = [0, 0];
   cases.forEach((c, i) => {
     const t0 = performance.now();
-    const g = gradeAnswer(c.gold, c.pred);
+    const g = gradeAnswer(c.gold, c.pred, optionsOf(c.settings));
     report.maxMs = Math.max(report.maxMs, performance.now() - t0);
     const key = sourceFile(c.source);
     let f = files.get(key);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { reportTable, runSuite, SUITES } from "./conformance.ts";
+import { optionsOf, reportTable, runSuite, SUITES } from "./conformance.ts";
 
 Deno.test("conformance suite: >= 300 cases, agreement >= 95%", async () => {
   const r = await runSuite(SUITES[0]);
@@ -45,4 +45,13 @@ Deno.test("public suite: every source file reported; ours >= Math-Verify 0.8.0 o
       `${s.source}: ours ${s.agree}/${s.n} < Math-Verify ${s.math_verify_run.agree}`,
     );
   }
+});
+
+Deno.test("a case's Math-Verify settings become grader options", () => {
+  assert.deepEqual(optionsOf(undefined), {});
+  assert.deepEqual(optionsOf({ match_types: ["latex"] }), { latexOnly: true });
+  assert.deepEqual(optionsOf({ match_types: ["latex", "expr"] }), {});
+  assert.deepEqual(optionsOf({ match_types: ["expr"] }), {});
+  assert.deepEqual(optionsOf({ strict: false, precision: 5 }), { strict: false });
+  assert.deepEqual(optionsOf({ allow_set_relation_comp: true }), { allowSetRelationComp: true });
 });

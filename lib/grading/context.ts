@@ -24,6 +24,10 @@ export interface Ctx {
   maxLength: number;
   /** Deepest nesting handed to the parser. */
   maxDepth: number;
+  /** Variables matter (`f(x)` ≠ `f(y)`); false matches them by position. Default true. */
+  strict?: boolean;
+  /** A predicted relation is read as its set also against a gold set. Default false. */
+  setFromPredictedRelation?: boolean;
 }
 
 /** Compare two normalised answers of any shape (the callback parts are compared with). */

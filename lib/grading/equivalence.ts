@@ -14,6 +14,7 @@
 import { checkTime, type Ctx, no, type Verdict, yes } from "./context.ts";
 import { TooComplex } from "./evaluate.ts";
 import { unlabel } from "./labels.ts";
+import { matrixValue } from "./matrix.ts";
 import { normalizeAnswer } from "./normalize.ts";
 import { clockSeconds, decimalComma } from "./readings.ts";
 import {
@@ -40,6 +41,18 @@ export interface EquivalenceOptions {
   maxDepth?: number;
   /** Seed of the numeric spot-check points (default 1). */
   seed?: number;
+  /**
+   * Variables matter (default true): `f(x)` ≠ `f(y)`. With false, the free variables of the
+   * prediction that the gold lacks are renamed, in sorted order, to those of the gold it lacks, when
+   * both sides have as many (Math-Verify's `strict=False`).
+   */
+  strict?: boolean;
+  /**
+   * A predicted relation on one variable is read as the set it describes also against a gold
+   * interval or union (`[-2,7]` vs `-2 \le x \le 7`). Default false: only a gold relation is read
+   * so (`-2 \le x \le 7` vs `[-2,7]`), as Math-Verify's `allow_set_relation_comp`.
+   */
+  allowSetRelationComp?: boolean;
 }
 
 /** Defaults of {@linkcode EquivalenceOptions}. */
@@ -75,6 +88,8 @@ export function isEquivalent(gold: string, pred: string, opts: EquivalenceOption
     seed: limits.seed,
     maxLength: limits.maxLength,
     maxDepth: limits.maxDepth,
+    strict: opts.strict !== false,
+    setFromPredictedRelation: opts.allowSetRelationComp === true,
   };
   try {
     const g = normalized(gold);
@@ -117,14 +132,14 @@ function compareAnswers(g: string, p: string, ctx: Ctx): Verdict {
   const gt = clockSeconds(g);
   const pt = clockSeconds(p);
   if (gt !== null && pt !== null) return gt === pt ? yes("time") : no("different time");
-  const gs = unlabelled(reduceRelation(shapeOf(g)));
-  const ps = unlabelled(reduceRelation(shapeOf(p)));
+  const gs = worked(unlabelled(reduceRelation(shapeOf(g))));
+  const ps = worked(unlabelled(reduceRelation(shapeOf(p))));
   // A relation on one variable against an interval or a union: compare the sets.
   if (gs.kind === "relation" && isSetShape(ps)) {
     const gi = relationAsInterval(gs);
     if (gi !== null) return compareAnswers(gi, p, ctx);
   }
-  if (ps.kind === "relation" && isSetShape(gs)) {
+  if (ps.kind === "relation" && isSetShape(gs) && ctx.setFromPredictedRelation) {
     const pi = relationAsInterval(ps);
     if (pi !== null) return compareAnswers(g, pi, ctx);
   }
@@ -206,6 +221,13 @@ function unlabelled(s: Shape): Shape {
     labels: u.labels as string[],
   };
   return out;
+}
+
+/** A sum or product of written matrices, worked out to the matrix it comes to. */
+function worked(s: Shape): Shape {
+  if (s.kind !== "scalar" || !s.text.includes("\\begin{")) return s;
+  const rows = matrixValue(s.text);
+  return rows === null ? s : { kind: "matrix", rows };
 }
 
 function isSetShape(s: Shape): boolean {

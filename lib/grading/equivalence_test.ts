@@ -115,3 +115,16 @@ Deno.test("bad inputs become reasons, never exceptions", () => {
   assert.equal(isEquivalent("5", "\\zzz").equal, false);
   assert.equal(isEquivalent("x", "\\frac{1}{0}").equal, false);
 });
+
+Deno.test("strict: variables matter by default; strict: false matches them by position", () => {
+  no("f(x)", "f(y)");
+  no("x+2y", "a+2b");
+  const loose = { strict: false };
+  assert.ok(isEquivalent("f(x)", "f(y)", loose).equal);
+  assert.ok(isEquivalent("x+2y", "a+2b", loose).equal); // a → x, b → y (sorted)
+  assert.ok(isEquivalent("x = 1", "y = 1", loose).equal);
+  assert.ok(isEquivalent("x^2+y", "x^2+z", loose).equal); // the shared x keeps its name
+  assert.ok(!isEquivalent("x+2y", "2a+b", loose).equal);
+  assert.ok(!isEquivalent("x+y", "a", loose).equal); // not as many variables
+  assert.ok(!isEquivalent("x^2+y", "x+z^2", loose).equal);
+});

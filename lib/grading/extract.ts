@@ -21,10 +21,11 @@ import { matchBrace } from "./scan.ts";
  * extractAnswer("no digits here at all"); // null
  * ```
  */
-export function extractAnswer(text: string): string | null {
+export function extractAnswer(text: string, opts: ExtractOptions = {}): string | null {
   if (typeof text !== "string") return null;
   const t = text.trim();
   if (t === "") return null;
+  const latexOnly = opts.latexOnly === true;
   const boxed = lastBoxed(t);
   // A Minerva "final answer is X" written after the last box is the answer (boxes came earlier,
   // for intermediate results).
@@ -37,25 +38,57 @@ export function extractAnswer(text: string): string | null {
   if (boxed !== null) return nonEmpty(cleanSpan(boxed, false));
   for (const find of MARKERS) {
     const span = find(t);
-    if (span !== null) {
+    if (span !== null && (!latexOnly || hasMath(span))) {
       const c = nonEmpty(cleanSpan(span, true));
       if (c !== null) return c;
     }
   }
   const math = lastMathSegment(t);
   if (math !== null) return nonEmpty(tidy(math));
-  if (isBareAnswer(t)) return nonEmpty(cleanSpan(t, false));
+  if (latexOnly) return null;
+  if (isBareAnswer(t)) {
+    // `Soucis : 2,74 $ a..`: a `$` left unpaired in words is a currency sign, not a formula's
+    // delimiter; such a text is prose, and its number is the answer.
+    if (strayDollar(t) && words(t).length > 0) {
+      const n = lastNumber(t);
+      if (n !== null) return n;
+    }
+    return nonEmpty(cleanSpan(t, false));
+  }
   return lastNumber(t);
+}
+
+/** Options of {@linkcode extractAnswer}. */
+export interface ExtractOptions {
+  /**
+   * Only answers written as LaTeX count: a box, or a formula between math delimiters (also after an
+   * answer marker); no bare-text or last-number fallback (Math-Verify's `match_types=["latex"]`).
+   * Default false.
+   */
+  latexOnly?: boolean;
+}
+
+/** A box or a math delimiter (`$`, `\(`, `\[`) in `s`. */
+function hasMath(s: string): boolean {
+  return /(?<!\\)\$|\\[([]|\\(?:boxed|fbox)(?![a-zA-Z])/.test(s);
+}
+
+/** An odd number of unescaped `$` signs: one of them delimits nothing. */
+function strayDollar(s: string): boolean {
+  return (s.match(/(?<!\\)\$/g) ?? []).length % 2 === 1;
 }
 
 /**
  * In prose without any answer marker, the last inline formula (`$..$`, `\(..\)`, `\[..\]`) when it
  * comes after the last number written outside formulas; null otherwise (the last-number fallback
- * then applies). A text that is one formula with at most a word around it also counts.
+ * then applies). A text that is one formula with at most a word around it also counts. Inline
+ * delimiters do not pair across a line break.
  */
 function lastMathSegment(t: string): string | null {
+  // Inline math (`$..$`, `\(..\)`) stays on one line, display math (`$$..$$`, `\[..\]`) may span
+  // lines (Math-Verify's rule): `$ \n 9 \n $` is not a formula.
   const re =
-    /(?<!\\)\$\$([\s\S]+?)(?<!\\)\$\$|(?<!\\)\$((?:\\\$|[^$])+?)(?<!\\)\$|\\\(([\s\S]+?)\\\)|\\\[([\s\S]+?)\\\]/g;
+    /(?<!\\)\$\$([\s\S]+?)(?<!\\)\$\$|(?<!\\)\$((?:\\\$|[^$\n])+?)(?<!\\)\$|\\\(([^\n]+?)\\\)|\\\[([\s\S]+?)\\\]/g;
   const all: RegExpExecArray[] = [];
   for (let m = re.exec(t); m !== null; m = re.exec(t)) all.push(m);
   if (all.length === 0) return null;
@@ -76,9 +109,16 @@ function lastMathSegment(t: string): string | null {
   return picked.join(", ");
 }
 
+interface Box {
+  start: number;
+  end: number;
+  content: string;
+}
+
 /**
  * Content of the last `\boxed{..}` / `\fbox{..}` (or `\boxed 5`). Boxes written one after the other
- * (`\boxed{1}, \boxed{2}`) are joined with commas. `null` when there is no box.
+ * (`\boxed{1}, \boxed{2}`) are joined with commas. A last box whose brace never closes runs to the
+ * end of its line (`\boxed{x = 1` → `x = 1`). `null` when there is no box.
  *
  * @example
  * ```ts
@@ -86,20 +126,31 @@ function lastMathSegment(t: string): string | null {
  * ```
  */
 export function lastBoxed(text: string): string | null {
-  const boxes: { start: number; end: number; content: string }[] = [];
+  const boxes: Box[] = [];
+  let unclosed: Box | null = null;
   const re = /\\(?:boxed|fbox)(?![a-zA-Z])/g;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     let i = m.index + m[0].length;
     while (text[i] === " ") i++;
     if (text[i] === "{") {
       const close = matchBrace(text, i);
-      if (close < 0) continue;
+      if (close < 0) {
+        const eol = text.indexOf("\n", i);
+        const end = eol < 0 ? text.length : eol;
+        unclosed = { start: m.index, end, content: text.slice(i + 1, end) };
+        continue;
+      }
       boxes.push({ start: m.index, end: close + 1, content: text.slice(i + 1, close) });
       re.lastIndex = close + 1;
     } else {
       const rest = /^[^\s$]+/.exec(text.slice(i));
       if (rest) boxes.push({ start: m.index, end: i + rest[0].length, content: rest[0] });
     }
+  }
+  // A box left open after every closed one (a cut-off output, a lost brace) runs to the end of
+  // its line.
+  if (unclosed !== null && (boxes.length === 0 || unclosed.start > boxes[boxes.length - 1].start)) {
+    return unclosed.content.trim();
   }
   if (boxes.length === 0) return null;
   const picked = [boxes[boxes.length - 1]];

@@ -42,3 +42,42 @@ Deno.test("extractAnswer: multiple choice, last number, bare answers, null", () 
   assert.equal(extractAnswer(""), null);
   assert.equal(extractAnswer("5."), "5");
 });
+
+Deno.test("extractAnswer: inline math stays on one line; display math may span lines", () => {
+  assert.equal(extractAnswer("Answer $$ \n 9 \n $$"), "9");
+  assert.equal(extractAnswer("Answer \\[ \n 9 \n \\]"), "9");
+  assert.equal(extractAnswer("It costs $5.\nThen $x$ is 2 and $y=3$"), "y=3");
+  // Not a formula: the last-number fallback applies, or nothing in latexOnly mode.
+  assert.equal(extractAnswer("Answer $ \n 9 \n $"), "9");
+  assert.equal(extractAnswer("Answer $ \n 9 \n $", { latexOnly: true }), null);
+  assert.equal(extractAnswer("Answer \\( \n 9 \n \\)", { latexOnly: true }), null);
+});
+
+Deno.test("extractAnswer: latexOnly takes boxes and formulas, never bare text or numbers", () => {
+  const latex = { latexOnly: true };
+  assert.equal(extractAnswer("Answer $ 9 $", latex), "9");
+  assert.equal(extractAnswer("so $\\boxed{\\frac{1}{3}}$", latex), "\\frac{1}{3}");
+  assert.equal(extractAnswer("The final answer is $7$. I hope it is correct.", latex), "7");
+  assert.equal(extractAnswer("The final answer is 7. I hope it is correct.", latex), null);
+  assert.equal(extractAnswer("I computed 40 then 42", latex), null);
+  assert.equal(extractAnswer("9", latex), null);
+});
+
+Deno.test("extractAnswer: a stray $ in words is a currency sign; the number is the answer", () => {
+  assert.equal(extractAnswer("Soucis : 2,74 $ a.."), "2,74");
+  assert.equal(extractAnswer("costs $5 each"), "5");
+  // No words: still a bare answer with the stray sign dropped.
+  assert.equal(extractAnswer("$\\frac{1}{2}"), "\\frac{1}{2}");
+  assert.equal(extractAnswer("$1,000.99"), "1,000.99");
+});
+
+Deno.test("extractAnswer: a last box whose brace never closes runs to the end of its line", () => {
+  assert.equal(extractAnswer("so \\boxed{x = 1"), "x = 1");
+  assert.equal(
+    extractAnswer("\\\\boxed{W(n) = 1 \\\\text{ and } W(n) = -1"),
+    "W(n) = 1 \\\\text{ and } W(n) = -1",
+  );
+  assert.equal(extractAnswer("\\boxed{5 $.\nmore text"), "5");
+  // An open brace before a closed box does not hide the box.
+  assert.equal(extractAnswer("\\boxed{ {x} then \\boxed{3}"), "3");
+});

@@ -5,7 +5,10 @@
  * @module
  */
 import { type EquivalenceOptions, isEquivalent } from "./equivalence.ts";
-import { extractAnswer } from "./extract.ts";
+import { extractAnswer, type ExtractOptions } from "./extract.ts";
+
+/** Options of {@linkcode gradeAnswer}: extraction (`latexOnly`) and comparison options. */
+export interface GradeOptions extends EquivalenceOptions, ExtractOptions {}
 
 /** Result of {@linkcode gradeAnswer}. */
 export interface Grade {
@@ -26,11 +29,12 @@ export interface Grade {
  * ```ts
  * gradeAnswer("\\frac{1}{2}", "so the answer is $\\boxed{0.5}$.");
  * // { extracted: "0.5", goldAnswer: "\\frac{1}{2}", correct: true, reason: "number" }
+ * gradeAnswer("$9$", "Answer $ \n 9 \n $", { latexOnly: true }).correct; // false: no formula
  * ```
  */
-export function gradeAnswer(gold: string, pred: string, opts?: EquivalenceOptions): Grade {
-  const extracted = extractAnswer(pred);
-  const goldAnswer = extractAnswer(gold);
+export function gradeAnswer(gold: string, pred: string, opts?: GradeOptions): Grade {
+  const extracted = extractAnswer(pred, opts);
+  const goldAnswer = extractAnswer(gold, opts);
   if (goldAnswer === null) {
     return { extracted, goldAnswer, correct: false, reason: "no gold answer" };
   }

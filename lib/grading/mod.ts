@@ -13,7 +13,7 @@
  *
  * @module
  */
-export { extractAnswer, lastBoxed } from "./extract.ts";
+export { extractAnswer, type ExtractOptions, lastBoxed } from "./extract.ts";
 export { normalizeAnswer } from "./normalize.ts";
 export {
   DEFAULT_LIMITS,
@@ -22,7 +22,7 @@ export {
   isEquivalent,
   type Verdict,
 } from "./equivalence.ts";
-export { type Grade, gradeAnswer } from "./grade.ts";
+export { type Grade, gradeAnswer, type GradeOptions } from "./grade.ts";
 export { DECIMAL_TOLERANCE, EXACT_TOLERANCE, type Tolerance } from "./tolerance.ts";
 export { warmUp } from "./symbolic.ts";
 export { type ConformanceCase, runSuite, type SuiteReport, SUITES } from "./conformance.ts";

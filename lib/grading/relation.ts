@@ -12,7 +12,7 @@ import type { Complex } from "./evaluate.ts";
 import { isLabel } from "./labels.ts";
 import { parsePlainNumber } from "./number.ts";
 import { isLoneVariable, type Shape } from "./structure.ts";
-import { parseLatex, samplePairs } from "./symbolic.ts";
+import { alignVariables, parseLatex, samplePairs } from "./symbolic.ts";
 import { close, type Tolerance } from "./tolerance.ts";
 
 /** A relation shape. */
@@ -116,7 +116,7 @@ export function compareRelations(
   const a = parseLatex(go.d, ctx);
   const b = parseLatex(po.d, ctx);
   if ("error" in a || "error" in b) return no("relation not parsed");
-  const pairs = samplePairs(a, b, ctx, 6);
+  const pairs = samplePairs(a, ctx.strict === false ? alignVariables(a, b) : b, ctx, 6);
   if (pairs.length < 2 && a.vars.length + b.vars.length > 0) {
     return no("relation undefined at sample points");
   }

@@ -23,3 +23,17 @@ Deno.test("relation <-> interval: one-sided, two-sided, |z| bounds", () => {
   assert.ok(!eq("y > 2", "[2,\\infty)"));
   assert.ok(!eq("-1 < t \\le 4", "[-1,4]"));
 });
+
+Deno.test("set/relation asymmetry: a gold set does not take a predicted relation by default", () => {
+  // A gold relation is read as its set against a predicted interval (Math-Verify's default) ...
+  assert.ok(eq("-2 \\le x \\le 7", "x \\in [-2,7]"));
+  assert.ok(eq("-1 \\le t \\le 4", "t \\in [-1,4]"));
+  // ... but a gold interval or union does not accept a relation unless asked to.
+  assert.ok(!eq("x \\in [-2,7]", "-2 \\le x \\le 7"));
+  assert.ok(!eq("(2,\\infty)", "y > 2"));
+  assert.ok(!eq("[-1,4]", "-1 \\le t \\le 4"));
+  const both = { allowSetRelationComp: true };
+  assert.ok(isEquivalent("x \\in [-2,7]", "-2 \\le x \\le 7", both).equal);
+  assert.ok(isEquivalent("(2,\\infty)", "y > 2", both).equal);
+  assert.ok(!isEquivalent("(2,\\infty)", "y \\ge 2", both).equal);
+});

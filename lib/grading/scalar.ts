@@ -8,8 +8,11 @@
  * @module
  */
 import { checkTime, type Ctx, no, type Verdict, yes } from "./context.ts";
+import { Unsupported } from "./evaluate.ts";
 import { exactEqual, parsePlainNumber, type PlainNumber } from "./number.ts";
+import { sameStructure } from "./structural.ts";
 import {
+  alignVariables,
   type Parsed,
   type ParsedExpression,
   parseLatex,
@@ -82,11 +85,20 @@ export function compareScalars(g: string, p: string, ctx: Ctx): Verdict {
   if (gn && pn) return compareNumbers(gn, pn, scales);
   checkTime(ctx);
   const ga = parseLatex(gf.body, ctx);
-  const pa = parseLatex(pf.body, ctx);
+  let pa = parseLatex(pf.body, ctx);
   if ("error" in ga || "error" in pa) {
     return no(`not comparable (${"error" in ga ? "gold" : "prediction"}: ${errorOf(ga, pa)})`);
   }
-  return compareExpressions(ga, pa, gn, pn, gf.body, pf.body, scales, ctx);
+  if (ctx.strict === false) pa = alignVariables(ga, pa);
+  try {
+    return compareExpressions(ga, pa, gn, pn, gf.body, pf.body, scales, ctx);
+  } catch (e) {
+    // Not evaluable (a sum with a symbolic bound, an unknown function): compare canonical trees.
+    if (!(e instanceof Unsupported) || scales.length > 1) throw e;
+    return sameStructure(gf.body, pf.body, ctx)
+      ? yes("same canonical structure")
+      : no(`not evaluable, different structure (${e.message.slice(0, 60)})`);
+  }
 }
 
 function errorOf(a: Parsed, b: Parsed): string {

@@ -31,7 +31,8 @@ const MATRIX_RE =
  */
 export function shapeOf(s: string): Shape {
   const m = MATRIX_RE.exec(s);
-  if (m) {
+  // `\begin{pmatrix}..\end{pmatrix}+\begin{pmatrix}..\end{pmatrix}` is two matrices, not one.
+  if (m && !spansTwo(m[2], m[1])) {
     const rows = splitTopLevel(m[2], "\\\\").map((r) => r.trim()).filter((r) => r !== "")
       .map((r) => splitTopLevel(r, "&").map((c) => c.trim()));
     if (m[1] === "cases") {
@@ -79,6 +80,18 @@ export function shapeOf(s: string): Shape {
   const pm = expandPlusMinus([s]);
   if (pm.length > 1) return { kind: "seq", open: "", close: "", items: pm };
   return { kind: "scalar", text: s };
+}
+
+/** The body of a matched environment closes it before its end (`A\end{env} + \begin{env}B`). */
+function spansTwo(body: string, env: string): boolean {
+  let depth = 0;
+  const open = `\\begin{${env}}`;
+  const close = `\\end{${env}}`;
+  for (let i = body.indexOf("\\"); i >= 0 && i < body.length; i = body.indexOf("\\", i + 1)) {
+    if (body.startsWith(open, i)) depth++;
+    else if (body.startsWith(close, i) && --depth < 0) return true;
+  }
+  return false;
 }
 
 /** `\{ ... \}` where the opening set brace closes at the very end. */

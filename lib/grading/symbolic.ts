@@ -50,6 +50,18 @@ function ce(): ComputeEngine {
 }
 
 /**
+ * The process's compute engine (created on first use), for the stages that need its canonical form.
+ *
+ * @example
+ * ```ts
+ * computeEngine().parse("x+1").json; // ["Add", "x", 1]
+ * ```
+ */
+export function computeEngine(): ComputeEngine {
+  return ce();
+}
+
+/**
  * Create the compute engine and warm its parser (about half a second, once per process), so that
  * this cost is not charged to the time budget of the first comparison.
  *
@@ -104,6 +116,35 @@ function findError(json: MathJson): string | null {
     if (e) return e;
   }
   return null;
+}
+
+/**
+ * Non-strict variables (Math-Verify's `strict=False`): the prediction's free variables that the gold
+ * lacks are renamed, in sorted order, to the gold's that the prediction lacks, when there are as many
+ * on both sides (`f(y)` read as `f(x)`; shared variables keep their names). Otherwise, or when
+ * nothing differs, the prediction is returned as it is.
+ *
+ * @example
+ * ```ts
+ * const g = parseLatex("f(x)", { maxLength: 1000, maxDepth: 40 });
+ * const p = parseLatex("f(y)", { maxLength: 1000, maxDepth: 40 });
+ * if ("json" in g && "json" in p) alignVariables(g, p).vars; // ["f", "x"]: y read as x
+ * ```
+ */
+export function alignVariables(g: ParsedExpression, p: ParsedExpression): ParsedExpression {
+  const onlyG = g.vars.filter((v) => !p.vars.includes(v));
+  const onlyP = p.vars.filter((v) => !g.vars.includes(v));
+  if (onlyG.length === 0 || onlyG.length !== onlyP.length) return p;
+  const to = new Map(onlyP.map((v, k) => [v, onlyG[k]]));
+  const rename = (e: MathJson): MathJson => {
+    if (typeof e === "string") return to.get(e) ?? e;
+    if (Array.isArray(e)) {
+      return e.map((x, k) => (k === 0 && typeof x === "string" ? x : rename(x)));
+    }
+    if (typeof e === "object" && "sym" in e) return { sym: to.get(e.sym) ?? e.sym };
+    return e;
+  };
+  return { json: rename(p.json), vars: [...new Set(p.vars.map((v) => to.get(v) ?? v))].sort() };
 }
 
 /** How a sample point's values are compared. */

@@ -12,4 +12,4 @@
  */
 
 /** The current grader version (date of the last verdict-changing change, and a counter). */
-export const GRADER_VERSION = "2026-12-06.1";
+export const GRADER_VERSION = "2026-12-06.2";
