@@ -16,6 +16,9 @@
  *   1.3 and 2);
  * - **tree search** (`bench/tree_reuse.ts`): beam search N = 16 and MCTS with and without the
  *   shared-prefix cache, tokens generated vs encoded; `treeReuseSpeedup` (target 3);
+ * - **real vocabulary** (`bench/real_vocab.ts`): `models/random-qwen2` (Qwen2, random weights,
+ *   151,936 tokens), batch 16, top-p sampling with logprobs and a stop string on MATH500 prompts;
+ *   `nonModelShare`, the share of wall time outside `session.run` (target at most 0.25);
  * - **memory**: peak resident set size (VmHWM) of the process.
  *
  * Each timing is the best of several repetitions, interleaved between the compared paths, and is
@@ -35,6 +38,7 @@ import { createOnnxPolicy, type GenerateOptions, type OnnxPolicy } from "../lib/
 import { evalSplit } from "../lib/tasks/mod.ts";
 import { compareWithTransformersJs } from "./transformers_js.ts";
 import { benchTreeReuse } from "./tree_reuse.ts";
+import { benchRealVocab } from "./real_vocab.ts";
 import {
   addSpan,
   compare,
@@ -69,6 +73,8 @@ export interface BenchRunnerOptions {
   transformersJsReps?: number;
   /** Repetitions of each side of the tree-search runs (default 2). */
   treeReps?: number;
+  /** Repetitions of the real-vocabulary run (default 3). */
+  realVocabReps?: number;
 }
 
 const PROBLEMS = [
@@ -239,6 +245,7 @@ async function runnerDecode(
  * const r = await benchRunner({ threads: 2 });
  * console.log(r.singleStreamRatio, r.batch16Speedup, r.kvReuseSpeedup);
  * console.log(r.vsTransformersJsSingle, r.vsTransformersJsBatch16, r.treeReuseSpeedup);
+ * console.log(r.nonModelShare);
  * ```
  */
 export async function benchRunner(
@@ -355,6 +362,12 @@ export async function benchRunner(
     allowSpinning,
     reps: options.treeReps ?? 2,
   });
+  // 7. The real vocabulary: what the runner costs outside the graph at 151,936 logits per row.
+  const realVocab = await benchRealVocab({
+    threads,
+    allowSpinning,
+    reps: options.realVocabReps ?? 3,
+  });
 
   const result = {
     bench: "runner",
@@ -405,6 +418,8 @@ export async function benchRunner(
     vsTransformersJsBatch16: transformersJs.vsTransformersJsBatch16,
     treeSearch,
     treeReuseSpeedup: treeSearch.treeReuseSpeedup,
+    realVocab,
+    nonModelShare: realVocab.nonModelShare,
     cache: runner.cache.stats(),
     peakRssMB: peakRssMB(),
     loadAverage: Deno.loadavg(),
@@ -415,6 +430,7 @@ export async function benchRunner(
       vsTransformersJsSingle: 1.3,
       vsTransformersJsBatch16: 2,
       treeReuseSpeedup: 3,
+      nonModelShare: 0.25,
     },
   };
   await noCache.dispose();

@@ -55,6 +55,8 @@ export interface StepOutputs {
   present: ort.Tensor[];
   /** Final hidden states `[B, T, hidden]` when exported. */
   hidden: Float32Array | null;
+  /** Wall time of the `session.run` call, ms (outputs copied into JS arrays included). */
+  runMs: number;
 }
 
 /**
@@ -144,7 +146,9 @@ export async function runStep(
     fetches[name] = into ? new ort.Tensor("float32", into, dims) : null;
   });
   if (wantHidden) fetches[io.hiddenOutput!] = null;
+  const t0 = performance.now();
   const out = await session.run(feeds, fetches);
+  const runMs = performance.now() - t0;
   const present = presentNames.map((name) => fetches[name] ?? out[name] as ort.Tensor);
   const logits = out.logits as ort.Tensor;
   const hidden = wantHidden ? out[io.hiddenOutput!].data as Float32Array : null;
@@ -153,6 +157,7 @@ export async function runStep(
     logitsLen: logits.dims[1] as number,
     present,
     hidden,
+    runMs,
   };
 }
 

@@ -73,7 +73,8 @@ export interface EncodeResult {
  * declare const cache: KvCache;
  * const engine: PrefillEngine = {
  *   session, io, cache, modelPath: "models/embedded/onnx/model.onnx", padTokenId: 0,
- *   maxPrefillTokens: 2048, maxPrefillSlots: 32768, counters: { prefillRuns: 0, prefillTokens: 0 },
+ *   maxPrefillTokens: 2048, maxPrefillSlots: 32768,
+ *   counters: { prefillRuns: 0, prefillTokens: 0, prefillRunMs: 0 },
  * };
  * ```
  */
@@ -92,8 +93,8 @@ export interface PrefillEngine {
   maxPrefillTokens: number;
   /** Padded `rows × (past + new)` per run. */
   maxPrefillSlots: number;
-  /** Graph runs and real tokens of prefill so far. */
-  counters: { prefillRuns: number; prefillTokens: number };
+  /** Graph runs, real tokens and wall time inside `session.run` (ms) of prefill so far. */
+  counters: { prefillRuns: number; prefillTokens: number; prefillRunMs: number };
 }
 
 const data = (t: ort.Tensor | Float32Array): Float32Array =>
@@ -228,6 +229,7 @@ export async function encodeSequences(
           logitsToKeep: wantLogits ? 0 : 1,
         });
         counters.prefillRuns++;
+        counters.prefillRunMs += out.runMs;
         const present = out.present.map(data);
         const Pn = P + T;
         const V = out.logits.length / (B * out.logitsLen);

@@ -185,6 +185,13 @@ export interface RunnerCounters {
   decodeRuns: number;
   /** Tokens sampled. */
   decodeTokens: number;
+  /** Wall time inside `session.run` for prefill, ms. */
+  prefillRunMs: number;
+  /**
+   * Wall time inside `session.run` for decoding, ms: the rest of a `generate` call's time is the
+   * runner's own work (feeds, sampling, detokenizing, stops, batch packing, cache copies).
+   */
+  decodeRunMs: number;
 }
 
 /** Bytes of an ONNX model and its external data files (`model.onnx_data`, `model.onnx.data`). */
@@ -240,6 +247,8 @@ export async function createOnnxRunner(
     prefillTokens: 0,
     decodeRuns: 0,
     decodeTokens: 0,
+    prefillRunMs: 0,
+    decodeRunMs: 0,
   };
 
   const encode = (jobs: readonly EncodeJob[]): Promise<EncodeResult[]> =>
@@ -418,6 +427,7 @@ export async function createOnnxRunner(
         hidden: active.some((r) => r.hook !== undefined),
       });
       counters.decodeRuns++;
+      counters.decodeRunMs += out.runMs;
       counters.decodeTokens += B;
       P += 1;
       past = out.present;
