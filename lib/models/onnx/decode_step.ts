@@ -29,7 +29,7 @@
 import { fork, type Rng, rng } from "../../core/random.ts";
 import type { FinishReason, LogitsHook, SeqState } from "../../core/types.ts";
 import type { CacheNode } from "./kv_cache.ts";
-import { argmax, logSumExp, sampleToken, type SamplingParams } from "./sampling.ts";
+import { argmax, chooseToken, logSumExp, sampleToken, type SamplingParams } from "./sampling.ts";
 import { findStop } from "./stops.ts";
 import { createDetokenizer, type Detokenizer } from "./tokenizer.ts";
 
@@ -307,15 +307,18 @@ export async function decodeStep(
   const V = out.logits.length / (B * out.logitsLen);
   const Hd = out.hidden ? out.hidden.length / B : 0;
   const keep: DecodeRow[] = [];
+  let raw: Float32Array | null = null; // the raw row of a hooked row, one buffer for the step
   for (let r = 0; r < B; r++) {
     const row = rows[r];
     row.lenKv += 1;
     const base = (r * out.logitsLen + out.logitsLen - 1) * V;
     const logits = out.logits.subarray(base, base + V);
-    const lse = logSumExp(logits);
-    let raw: Float32Array = logits;
+    let tok: number;
+    let lp: number;
     if (row.hook) {
-      raw = logits.slice(); // logprobs stay under the model's own distribution
+      const lse = logSumExp(logits);
+      raw ??= new Float32Array(V);
+      raw.set(logits); // logprobs stay under the model's own distribution
       const ret = row.hook({
         index: row.hookIndex,
         state: stateOf(row),
@@ -324,9 +327,15 @@ export async function decodeStep(
         ...(out.hidden ? { hidden: out.hidden.subarray(r * Hd, (r + 1) * Hd) } : {}),
       });
       if (ret) await ret;
+      tok = row.greedy ? argmax(logits) : sampleToken(logits, row.sampling, row.rng!.uniform);
+      lp = raw[tok] - lse;
+    } else {
+      // no hook: the token and logSumExp in the same passes over the row
+      const choice = chooseToken(logits, row.sampling, row.rng?.uniform);
+      tok = choice.token;
+      lp = logits[tok] - choice.logSumExp;
     }
-    const tok = row.greedy ? argmax(logits) : sampleToken(logits, row.sampling, row.rng!.uniform);
-    const end = acceptToken(row, tok, raw[tok] - lse, rules);
+    const end = acceptToken(row, tok, lp, rules);
     if (end === null) keep.push(row);
     else finish(row, r, end);
   }
