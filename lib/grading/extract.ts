@@ -26,7 +26,7 @@ export function extractAnswer(text: string, opts: ExtractOptions = {}): string |
   const t = text.trim();
   if (t === "") return null;
   const latexOnly = opts.latexOnly === true;
-  const boxed = lastBoxed(t);
+  const boxed = lastBoxed(t, { openBox: opts.openBox });
   // A Minerva "final answer is X" written after the last box is the answer (boxes came earlier,
   // for intermediate results).
   const lastBox = t.search(/\\(?:boxed|fbox)(?![\s\S]*\\(?:boxed|fbox))/);
@@ -66,6 +66,12 @@ export interface ExtractOptions {
    * Default false.
    */
   latexOnly?: boolean;
+  /**
+   * A last `\boxed{` that never closes runs to the end of its line (Math-Verify's reading of a
+   * final text; default true). Search sets it false: a solution cut off inside its box has no boxed
+   * answer yet.
+   */
+  openBox?: boolean;
 }
 
 /** A box or a math delimiter (`$`, `\(`, `\[`) in `s`. */
@@ -118,14 +124,17 @@ interface Box {
 /**
  * Content of the last `\boxed{..}` / `\fbox{..}` (or `\boxed 5`). Boxes written one after the other
  * (`\boxed{1}, \boxed{2}`) are joined with commas. A last box whose brace never closes runs to the
- * end of its line (`\boxed{x = 1` → `x = 1`). `null` when there is no box.
+ * end of its line (`\boxed{x = 1` → `x = 1`) unless `openBox` is false. `null` when there is no box.
  *
  * @example
  * ```ts
  * lastBoxed("\\boxed{1} then \\boxed{\\frac{a}{b}}"); // "\\frac{a}{b}"
  * ```
  */
-export function lastBoxed(text: string): string | null {
+export function lastBoxed(
+  text: string,
+  { openBox = true }: Pick<ExtractOptions, "openBox"> = {},
+): string | null {
   const boxes: Box[] = [];
   let unclosed: Box | null = null;
   const re = /\\(?:boxed|fbox)(?![a-zA-Z])/g;
@@ -135,6 +144,7 @@ export function lastBoxed(text: string): string | null {
     if (text[i] === "{") {
       const close = matchBrace(text, i);
       if (close < 0) {
+        if (!openBox) continue;
         const eol = text.indexOf("\n", i);
         const end = eol < 0 ? text.length : eol;
         unclosed = { start: m.index, end, content: text.slice(i + 1, end) };

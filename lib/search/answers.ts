@@ -38,7 +38,7 @@ export interface AnswerJudge {
  * normalisation (no symbolic comparison), for tests and speed.
  */
 export const boxedJudge: AnswerJudge = {
-  extract: lastBoxed,
+  extract: (text) => lastBoxed(text, { openBox: false }),
   same: (a, b) => a === b || normalizeAnswer(a) === normalizeAnswer(b),
 };
 
@@ -74,8 +74,9 @@ export function memoJudge(judge: AnswerJudge, maxEntries = 100_000): AnswerJudge
  * (the earlier answer in the role of the gold one), memoised.
  */
 export const gradingJudge: AnswerJudge = memoJudge({
-  extract: gradeExtract,
-  same: (a, b) => a === b || isEquivalent(a, b).equal,
+  // a solution cut off inside its box has no boxed answer yet; voting compares answers both ways
+  extract: (text) => gradeExtract(text, { openBox: false }),
+  same: (a, b) => a === b || isEquivalent(a, b, { allowSetRelationComp: true }).equal,
 });
 
 /** The judge every method uses unless its options pass another one: {@linkcode gradingJudge}. */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { Candidate } from "../core/types.ts";
 import { lastBoxed } from "../grading/mod.ts";
-import { type AnswerJudge, boxedJudge } from "./answers.ts";
+import { type AnswerJudge, boxedJudge, defaultJudge } from "./answers.ts";
 import { answerClasses, bestOfN, majority, weightedMajority } from "./vote.ts";
 
 const c = (answer: string | null, score?: number): Candidate => ({ text: "", answer, score });
@@ -44,7 +44,9 @@ Deno.test("best-of-N: the highest score, first on ties, unscored skipped", () =>
 Deno.test("boxed judge: last boxed, nested braces, light normalisation", () => {
   assert.equal(boxedJudge.extract("\\boxed{1} so \\boxed{\\frac{a}{b}}."), "\\frac{a}{b}");
   assert.equal(boxedJudge.extract("no answer"), null);
-  assert.equal(boxedJudge.extract("\\boxed{unclosed"), null);
+  assert.equal(boxedJudge.extract("\\boxed{unclosed"), null, "cut off inside its box");
+  assert.equal(defaultJudge.extract("\\boxed{x \\in [1,2]} then \\boxed{1 \\le x"), "x \\in [1,2]");
+  assert.ok(defaultJudge.same("(2,\\infty)", "x > 2") && defaultJudge.same("x > 2", "(2,\\infty)"));
   assert.ok(boxedJudge.same("\\left( 1, 2 \\right)", "(1,2)"));
   assert.ok(!boxedJudge.same("12", "21"));
 });
