@@ -54,8 +54,8 @@ export interface SweepState {
   accuracy: Record<string, { n: number; mean: number }>;
   /** Paired difference to maj@16 per config. */
   vsMajority: Record<string, { n: number; mean: number; lo: number; hi: number }>;
-  /** The run's command and finish time, when its summary was written. */
-  command?: string;
+  /** The runs' commands (each resumed the same folder), oldest first, when a summary was written. */
+  commands?: string[];
 }
 
 /**
@@ -84,9 +84,18 @@ export async function sweepState(dir: string, seed: number): Promise<SweepState 
   return {
     accuracy,
     vsMajority: pairedVsMajority(records, seed),
-    ...(summary ? { command: `${summary.command} (finished ${summary.finished})` } : {}),
+    ...(summary
+      ? {
+        commands: [
+          ...new Set([...(summary.merged ?? []), summary].map((m) => m.command.replace(OUT, ""))),
+        ],
+      }
+      : {}),
   };
 }
+
+/** An `--out` naming the default folder, however spelled (left out of the commands shown). */
+const OUT = / --out \S*results\/verifier_sweep\/?(?= |$)/;
 
 /** Heads trained on a label source's paths (`recompute-head=results/label_sources/...`). */
 const LABEL_SOURCE_HEAD = /^recompute-head=results\/label_sources\/(.+)\.json$/;
@@ -293,8 +302,10 @@ if (import.meta.main) {
   const sweepText = `${markdown(baselineRows(verifiers, sweep))}\n\n${
     markdown(sweepRows(verifiers, sweep))
   }\n\n${
-    sweep?.command
-      ? `Sweep run: \`${sweep.command}\`.`
+    sweep?.commands
+      ? `Sweep runs, each resuming the same folder (a cell names its problems): ${
+        sweep.commands.map((c) => `\`${c}\``).join("; ")
+      }.`
       : sweep
       ? "The sweep is still running (\`deno task repro verifier_sweep --limit 500\` resumes it)."
       : "The sweep has not been run yet."
