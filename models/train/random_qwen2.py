@@ -42,25 +42,11 @@ import torch.nn.functional as F
 from qwen2_bpe import (ENDOFTEXT, IM_END, QWEN_REGULAR, VOCAB_SIZE, BpeEncoder, build_vocab,
                        chat_prompt, tokenizer_config, tokenizer_json)
 from random_qwen2_card import model_card
+from train import MLP, RMSNorm, rotate_half  # the embedded Llama's layers, shared with Qwen2
 
 # ---------------------------------------------------------------------------------------------
 # Model: Qwen2 (Llama with q/k/v biases), tied embeddings stored as int8 levels x scale
 # ---------------------------------------------------------------------------------------------
-
-
-class RMSNorm(nn.Module):
-    def __init__(self, dim, eps):
-        super().__init__()
-        self.weight = nn.Parameter(torch.ones(dim))
-        self.eps = eps
-
-    def forward(self, x):
-        return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps) * self.weight
-
-
-def rotate_half(x):
-    half = x.shape[-1] // 2
-    return torch.cat((-x[..., half:], x[..., :half]), dim=-1)
 
 
 class Attention(nn.Module):
@@ -91,18 +77,6 @@ class Attention(nn.Module):
         probs = torch.softmax(scores, dim=-1).reshape(b, self.kv, rep * s, total)
         out = torch.matmul(probs, v).reshape(b, self.h, s, self.hd).transpose(1, 2)
         return self.o_proj(out.reshape(b, s, self.h * self.hd)), k, v
-
-
-class MLP(nn.Module):
-    def __init__(self, cfg):
-        super().__init__()
-        d, m = cfg["hidden_size"], cfg["intermediate_size"]
-        self.gate_proj = nn.Linear(d, m, bias=False)
-        self.up_proj = nn.Linear(d, m, bias=False)
-        self.down_proj = nn.Linear(m, d, bias=False)
-
-    def forward(self, x):
-        return self.down_proj(F.silu(self.gate_proj(x)) * self.up_proj(x))
 
 
 class Block(nn.Module):
