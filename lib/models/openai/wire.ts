@@ -7,29 +7,11 @@
  *
  * @module
  */
+import type { ResolvedExtendOptions } from "../../core/extend.ts";
 import type { FinishReason, Generation } from "../../core/types.ts";
 
-/** Resolved sampling settings of one request. */
-export interface WireSampling {
-  /** Samples. */
-  n: number;
-  /** Stop strings. */
-  stop: string[];
-  /** Keep the stop string that fired. */
-  includeStop: boolean;
-  /** New tokens at most. */
-  maxTokens: number;
-  /** Temperature. */
-  temperature: number;
-  /** Nucleus mass (1 = off). */
-  topP: number;
-  /** Top-k (0 = off). */
-  topK: number;
-  /** Min-p (0 = off). */
-  minP: number;
-  /** Seed, if any. */
-  seed?: number;
-}
+/** Resolved sampling settings of one request: the resolved extend options a server can be sent. */
+export type WireSampling = Omit<ResolvedExtendOptions, "logitsHook">;
 
 /** One chat message. */
 export interface WireMessage {
