@@ -20,7 +20,7 @@
 import type { Trace } from "../../lib/core/types.ts";
 import { loadDataset } from "../../lib/datasets/mod.ts";
 import { repoPath } from "../../lib/report/mod.ts";
-import { readJsonl } from "../../lib/runs/mod.ts";
+import { readRecords } from "../../lib/runs/mod.ts";
 import { type BackendFlags, openBackend } from "../backends.ts";
 import {
   type Experiment,
@@ -279,24 +279,11 @@ export async function readRunFiles(
 }
 
 /**
- * Every row of a JSONL file (none when it does not exist); a torn last line is skipped with a
- * warning, any other bad line throws with file:line.
+ * Every row of a JSONL file (none when it does not exist) past its identity line; a torn last
+ * line is skipped with a warning, any other bad line throws with file:line.
  */
-async function readRows<T>(path: string): Promise<T[]> {
-  if (!exists(path)) return [];
-  const rows = [];
-  for await (const row of readJsonl<T>(path)) rows.push(row);
-  const out: T[] = [];
-  rows.forEach((row, k) => {
-    if (row.error === undefined) {
-      // an identity line (solve's first record) is not a row
-      if (!(k === 0 && row.value && typeof row.value === "object" && "identity" in row.value)) {
-        out.push(row.value);
-      }
-    } else if (k === rows.length - 1) {
-      // a torn last line is a row a killed run was writing: skipped (the next run sets it aside)
-      console.warn(`warning: ${row.error} (skipped)`);
-    } else throw new Error(row.error);
-  });
-  return out;
+function readRows<T>(path: string): Promise<T[]> {
+  // a torn last line is a row a killed run was writing: skipped (the next run sets it aside)
+  const onTorn = (error: string) => console.warn(`warning: ${error} (skipped)`);
+  return exists(path) ? readRecords<T>(path, { onTorn }) : Promise.resolve([]);
 }

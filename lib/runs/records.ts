@@ -160,21 +160,24 @@ async function openLocked<T>(
 /**
  * The records of an append-only file as a reader wants them: without the identity line and
  * without a torn last line (a run still writing, or killed mid-write). Any other malformed line is
- * an error naming `file:line`.
+ * an error naming `file:line`; `onTorn` hears of a torn last line it leaves out.
  *
  * @example
  * ```ts
  * const records = await readRecords<{ id: string }>("results/demo/records.jsonl");
  * ```
  */
-export async function readRecords<T>(path: string): Promise<T[]> {
+export async function readRecords<T>(
+  path: string,
+  { onTorn }: { onTorn?: (error: string) => void } = {},
+): Promise<T[]> {
   const rows = [];
   for await (const row of readJsonl<T>(path)) rows.push(row);
   const out: T[] = [];
   rows.forEach((row, i) => {
     if (row.error !== undefined) {
-      if (i === rows.length - 1) return;
-      throw new Error(row.error);
+      if (i < rows.length - 1) throw new Error(row.error);
+      return onTorn?.(row.error);
     }
     if (!(i === 0 && isHeader(row.value))) out.push(row.value);
   });
