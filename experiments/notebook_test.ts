@@ -188,6 +188,10 @@ Deno.test("paperVsOursRows: matched pairs, arms without a paper row, unmatched p
     [null, null, null],
   );
   const view = paperVsOurs(summary);
+  // the table holds aligned rows only; the rest are named below it
+  assert.equal(view.text.split("\n").filter((l) => /\bnull\b/.test(l)).length, 0);
+  assert.match(view.text, /Our arms without a paper number: maj@4\./);
+  assert.match(view.text, /Paper numbers without one of ours: TSMC \(.*not recovered, no arm; src B\)/);
   assert(view.html.includes("[UNVERIFIED]"));
   assert(view.html.includes(SHAPE_NOT_LEVEL.slice(0, 40)));
   assert(view.html.includes("src B"));

@@ -194,7 +194,9 @@ export function paperVsOursFrame(
 
 /**
  * Paper numbers (with source and [UNVERIFIED] flag) beside our accuracy with its 95% CI,
- * tokens/problem and s/problem, as a polars-backed HTML table with numbered sources below it.
+ * tokens/problem and s/problem, as a polars-backed HTML table of the aligned rows only (no empty
+ * cells), with numbered sources below it and, in words, our arms without a paper number and the
+ * paper numbers without an arm or not recovered.
  *
  * @example
  * ```ts
@@ -207,7 +209,18 @@ export function paperVsOurs(
   summary: ExperimentSummary,
   options: PaperVsOursOptions = {},
 ): HtmlView {
-  const rows = paperVsOursRows(summary, options);
+  const all = paperVsOursRows(summary, options);
+  // One row per arm and paper number both present; the rest are named below the table.
+  const rows = all.filter((r) => r.arm !== null && r.paper !== null);
+  const armsOnly = all.filter((r) => r.paper_method === null).map((r) => r.arm!);
+  const paperOnly = all.filter((r) =>
+    r.arm === null || (r.paper_method !== null && r.paper === null)
+  )
+    .map((r) =>
+      `${r.paper_method} (${r.paper_setting}${r.paper === null ? ", not recovered" : ""}${
+        r.arm === null ? ", no arm" : `, beside ${r.arm}`
+      }; ${r.source})`
+    );
   const sources: string[] = [];
   const display = rows.map((r) => {
     let ref = "";
@@ -234,11 +247,15 @@ export function paperVsOurs(
     };
   });
   const caption = `${options.caption ?? summary.title} — ${SHAPE_NOT_LEVEL}`;
+  const rest = [
+    armsOnly.length ? `Our arms without a paper number: ${armsOnly.join(", ")}.` : "",
+    paperOnly.length ? `Paper numbers without one of ours: ${paperOnly.join("; ")}.` : "",
+  ].filter(Boolean);
   const notes = `<ol class="repro-notes">${
     sources.map((s) => `<li>${escapeHtml(s)}</li>`).join("")
-  }</ol>`;
+  }</ol>${rest.map((t) => `<p class="repro-notes">${escapeHtml(t)}</p>`).join("")}`;
   return concatViews([
     table(dataFrame(display), { caption, digits: 1, dtypes: false, maxRows: 200 }),
-    htmlView(notes, sources.map((s, i) => `[${i + 1}] ${s}`).join("\n")),
+    htmlView(notes, [...sources.map((s, i) => `[${i + 1}] ${s}`), ...rest].join("\n")),
   ]);
 }
