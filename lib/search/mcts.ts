@@ -26,7 +26,7 @@
  *
  * @module
  */
-import type { Candidate, Policy, Problem, Scorer, SearchResult } from "../core/types.ts";
+import type { Candidate, Policy, Problem, Scorer, SearchResult, Trace } from "../core/types.ts";
 import { fork, rng } from "../core/random.ts";
 import { decideTree, type OfflineDecision, type OfflineStrategy } from "./mcts_offline.ts";
 import { checkInt } from "./options.ts";
@@ -40,6 +40,7 @@ import {
   qValue,
   type StepNode,
   treeTrace,
+  type TreeTraceNode,
 } from "./step_tree.ts";
 
 /** Defaults of {@linkcode mcts} (`configs/mcts_sft.yaml`, `offline_inference.yaml`). */
@@ -80,6 +81,12 @@ export interface MctsOptions extends StepSampling {
 
 /** {@linkcode SearchResult} plus the offline decision that produced the answer. */
 export interface MctsResult extends SearchResult {
+  /**
+   * The finished tree, every node breadth first with its statistics (`visits` = N, `q` = W/N,
+   * `valueSum` = W, `value`, `prior`, `status`, `answer`): what offline inference re-decides and
+   * what value training reads its targets from (`lib/train/mcts_targets.ts`).
+   */
+  trace: Trace & { nodes: TreeTraceNode[] };
   /** The decision on the built tree (path, finals ranking, pruned ids). */
   decision: OfflineDecision;
 }

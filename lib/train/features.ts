@@ -9,6 +9,9 @@
  * - `token` — hidden state before a token of a policy sample, `token` = that token (Q#).
  * - `label` — hidden state at the last token of a step of a labelled path (`deno task label`
  *   output); `label` / `soft` = the labelling method's hard / soft label (PRM training).
+ * - `mcts` — hidden state at the end of a node of an AlphaMath MCTS tree (`mcts_features.ts`);
+ *   `q` = the node's value target (Q of an open node, ±1 of a final: `mcts_targets.ts`),
+ *   `outcome` = 1/0 for finals and −1 for open nodes, `sample` = the node id.
  *
  * @example
  * ```ts
@@ -25,7 +28,7 @@ import type { FeatureModel } from "../rewards/head.ts";
 export const FEATURES_FORMAT = "ttsearch-features/1";
 
 /** Kind of a feature row. */
-export type RowKind = "step" | "token" | "label";
+export type RowKind = "step" | "token" | "label" | "mcts";
 
 /** Row metadata, column-wise (every array has `count` entries). */
 export interface FeatureColumns {
@@ -33,9 +36,9 @@ export interface FeatureColumns {
   kind: RowKind[];
   /** Index into `problems`. */
   problem: number[];
-  /** Sample (or labelled path) index within the problem. */
+  /** Sample (or labelled path) index within the problem; the tree node id for mcts rows. */
   sample: number[];
-  /** Step index (step/label rows) or token index in the solution text (token rows). */
+  /** Step index (step/label/mcts rows) or token index in the solution text (token rows). */
   step: number[];
   /** Final correctness of the sample (1/0; −1 unknown). */
   outcome: number[];
@@ -47,6 +50,11 @@ export interface FeatureColumns {
   truth: number[];
   /** Next token id (token rows; −1 elsewhere). */
   token: number[];
+  /**
+   * MCTS value target (mcts rows; null elsewhere). Absent from sets without mcts rows (and from
+   * caches written before it existed).
+   */
+  q?: (number | null)[];
 }
 
 /** A feature set in memory. */

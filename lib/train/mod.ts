@@ -2,7 +2,8 @@
  * Training-time side of reward models (issue 7): step labelling by Monte-Carlo rollouts
  * (Math-Shepherd, OmegaPRM, AMCS — docs/algorithms.md §8), label quality against a step checker,
  * frozen-feature extraction and hand-written head training (value §5.6, TSMC twist §4.3
- * [UNVERIFIED], PRM, Q# classifier §7.2), head files with cards.
+ * [UNVERIFIED], PRM, Q# classifier §7.2), head files with cards; AlphaMath value targets from
+ * MCTS trees (each node's Q, finals their reward ±1: `mctsValueData`, `mctsFeatures`).
  *
  * @example
  * ```ts
@@ -37,3 +38,7 @@ export * from "./train_head.ts";
 export * from "./features.ts";
 export * from "./head_dataset.ts";
 export * from "./extract.ts";
+export * from "./gold_reward.ts";
+export * from "./mcts_targets.ts";
+export * from "./mcts_data.ts";
+export * from "./mcts_features.ts";
