@@ -347,7 +347,7 @@ function traceTitle(run: Explored): string {
  */
 export function drawExplored(run: Explored): HtmlView {
   const drawing = drawTrace(run.result.trace, { title: traceTitle(run) });
-  return htmlView(`${runHeading(run)}\n${drawing.html}`, drawing.text);
+  return htmlView(`${runHeading(run)}\n${drawing.html}`, drawing.text, { figure: true });
 }
 
 /**
@@ -377,6 +377,7 @@ export function sideBySide(runs: readonly Explored[]): HtmlView {
       columns.join("\n")
     }</div>`,
     runs.map((r) => `${r.label}: ${r.result.answer ?? "(none)"} ${mark(r.correct)}`).join(" | "),
+    { figure: true },
   );
 }
 

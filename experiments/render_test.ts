@@ -3,18 +3,24 @@
  * kernel) into a temporary folder, then opens the page in headless Chromium with all network
  * access blocked and checks that the table, the plotly figure (drawn, not blank), the KaTeX
  * formula (with its inlined font) and the SVG trace are there. A second test checks that a
- * failing notebook makes the task exit non-zero with a one-line error naming it.
+ * failing notebook makes the task exit non-zero with a one-line error naming it. A third executes
+ * a tiny notebook in place with static outputs (`deno task render --commit`): figures become valid,
+ * non-blank PNGs, tables Markdown, no plotly.js is stored, and a second run leaves the file as it
+ * was. A last test, which needs neither Jupyter nor Chromium, checks the committed notebooks:
+ * every code cell executed, figures as PNG, no scripts.
  *
- * Skipped, with a message, only when `jupyter` or Chromium is missing (`.ci/setup.sh` installs
- * both).
+ * The browser tests are skipped, with a message, only when `jupyter` or Chromium is missing
+ * (`.ci/setup.sh` installs both).
  */
 
 import assert from "node:assert/strict";
 import { inflateSync } from "node:zlib";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-import { commandExists, renderNotebooks } from "../lib/report/render_notebooks.ts";
+import { Buffer } from "node:buffer";
+import { commandExists, listNotebooks, renderNotebooks } from "../lib/report/render_notebooks.ts";
 import { repoPath } from "../lib/report/paths.ts";
+import { type NotebookJson, staticOutputProblems } from "../lib/report/static_notebook.ts";
 
 const CHROMIUM = Deno.env.get("CHROMIUM_PATH") ?? "/usr/bin/chromium";
 const CHROMIUM_ARGS = [
@@ -256,4 +262,119 @@ Deno.test({
       await Deno.remove(dir, { recursive: true });
     }
   },
+});
+
+/** The outputs of a notebook's code cells, in order. */
+function outputsOf(nb: NotebookJson) {
+  return nb.cells.flatMap((c) => c.outputs ?? []);
+}
+
+/** Joined text of a string or nbformat list of lines. */
+const joined = (v: unknown) => (Array.isArray(v) ? v.join("") : String(v ?? ""));
+
+Deno.test({
+  name:
+    `render --commit: a tiny notebook runs in place with PNG figures and no plotly.js${skipNote}`,
+  ignore: missing.length > 0,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    // inside the repository, so that the kernel finds deno.json (the npm imports of lib/report)
+    const dir = await Deno.makeTempDir({ dir: repoPath("notebooks"), prefix: ".render_static_" });
+    try {
+      const cells = [
+        'import { barChart, drawTrace, plot, preamble, table, tex } from "../../lib/report/mod.ts";\n' +
+        "preamble();",
+        'plot(barChart(["a", "b", "c"], [{ name: "n", values: [3, 1, 2] }], { title: "tiny" }), ' +
+        "{ height: 300 });",
+        'table([{ arm: "orm_bon@16", "acc %": 61.25 }, { arm: "a|b", "acc %": 50 }], ' +
+        '{ caption: "Arms" });',
+        "tex(String.raw`\\hat a = \\arg\\max_a \\sum_i w_i`);",
+        'drawTrace({ kind: "tree", nodes: [{ id: 0, parent: null, text: "q", depth: 0, score: 0.2 }, ' +
+        '{ id: 1, parent: 0, text: "s", depth: 1, score: 0.9, terminal: true, answer: "4", ' +
+        "selected: true }] });",
+      ];
+      const nb = {
+        cells: cells.map((source) => ({
+          cell_type: "code",
+          execution_count: null,
+          metadata: {},
+          outputs: [],
+          source,
+        })),
+        metadata: { kernelspec: { name: "deno", display_name: "Deno", language: "typescript" } },
+        nbformat: 4,
+        nbformat_minor: 5,
+      };
+      const file = join(dir, "tiny.ipynb");
+      await Deno.writeTextFile(file, JSON.stringify(nb));
+      const run = () =>
+        renderNotebooks({ notebooksDir: dir, inPlace: true, timeoutS: 300, log: () => {} });
+      const [result] = await run();
+      assert.ok(result.ok, `render --commit failed: ${result.error}\n${result.tail?.join("\n")}`);
+      assert.equal(result.figures, 2);
+      assert.equal(result.ipynb, file);
+      const text = await Deno.readTextFile(file);
+      const done = JSON.parse(text) as NotebookJson;
+      assert.deepEqual(staticOutputProblems(done), []);
+      assert.ok(text.length < 200_000, `the notebook stays small (${text.length} bytes)`);
+      assert.ok(!text.includes("plotly.js-dist-min") && !text.includes("<script"), "no plotly.js");
+
+      const outputs = outputsOf(done);
+      const pngs = outputs.map((o) => o.data?.["image/png"]).filter((p) => p !== undefined);
+      assert.equal(pngs.length, 2, "the bar chart and the trace are PNG images");
+      for (const png of pngs) {
+        const bytes = new Uint8Array(Buffer.from(joined(png), "base64"));
+        const { width, height } = decodePng(bytes);
+        assert.ok(width >= 300 && height >= 100, `a real image (${width}×${height})`);
+        const { colors, inked } = pixelStats(bytes);
+        assert.ok(colors > 5 && inked > 0.005, `not blank: ${colors} colours, ${inked} ink`);
+      }
+      const markdown = outputs.map((o) => joined(o.data?.["text/markdown"]));
+      assert.ok(markdown[0].includes("PNG"), "the preamble says figures are images");
+      assert.ok(
+        markdown.includes(
+          "**Arms**\n\n| arm | acc % |\n| :-- | --: |\n" +
+            "| orm_bon@16 | 61.250 |\n| a\\|b | 50 |",
+        ),
+        markdown.join("\n---\n"),
+      );
+      assert.ok(markdown.includes("$$\n\\hat a = \\arg\\max_a \\sum_i w_i\n$$"), "formula as math");
+      assert.ok(done.cells.every((c) => c.execution_count && c.id), "executed, with ids");
+
+      const [again] = await run();
+      assert.ok(again.ok, again.error ?? "second run failed");
+      assert.equal(await Deno.readTextFile(file), text, "a second run leaves the file unchanged");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test("committed notebooks carry their outputs: every code cell executed, figures as PNG", async () => {
+  const dir = repoPath("notebooks");
+  const names = listNotebooks(dir);
+  assert.ok(names.length >= 8, `the notebooks (${names.join(", ")})`);
+  const problems: string[] = [];
+  for (const name of names) {
+    const text = await Deno.readTextFile(join(dir, `${name}.ipynb`));
+    const nb = JSON.parse(text) as NotebookJson;
+    if (!nb.cells.some((c) => (c.outputs ?? []).length > 0)) {
+      problems.push(`${name}.ipynb: no outputs (run \`deno task render --commit --only ${name}\`)`);
+      continue;
+    }
+    for (const p of staticOutputProblems(nb)) problems.push(`${name}.ipynb ${p}`);
+    const drawn = outputsOf(nb).filter((o) => o.data?.["image/png"] !== undefined).length;
+    const draws = nb.cells.filter((c) =>
+      c.cell_type === "code" && /\b(plot|drawTrace|accuracyVsTokens|drawExplored|sideBySide)\(/
+        .test(joined(c.source))
+    ).length;
+    if (draws > 0 && drawn === 0) {
+      problems.push(`${name}.ipynb: draws figures but stores no PNG`);
+    }
+    if (text.length > 3_000_000) {
+      problems.push(`${name}.ipynb: ${text.length} bytes`);
+    }
+  }
+  assert.deepEqual(problems, [], "run `deno task render --commit` and commit the notebooks");
 });

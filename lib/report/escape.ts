@@ -56,3 +56,36 @@ export function scriptJson(value: unknown): string {
 export function inlineScriptSource(source: string): string {
   return source.replace(/<\/(script)/gi, "<\\/$1");
 }
+
+/**
+ * Escape text for Markdown inline content, table cells included: backslash-escapes the characters
+ * that start emphasis, code, links, HTML, math (`$`), strikethrough or a cell boundary (`|`), and
+ * writes line breaks as `<br>`. An underscore inside a word is left alone (it starts no emphasis).
+ *
+ * @example
+ * ```ts
+ * import { escapeMarkdown } from "./escape.ts";
+ * escapeMarkdown("a|b *c* $x$ orm_bon"); // "a\\|b \\*c\\* \\$x\\$ orm_bon"
+ * ```
+ */
+export function escapeMarkdown(text: unknown): string {
+  return String(text)
+    .replace(/[\\`*[\]<>|$~&]|_(?![\p{L}\p{N}])|(?<![\p{L}\p{N}])_/gu, (c) => `\\${c}`)
+    .replace(/\r?\n/g, "<br>");
+}
+
+/**
+ * {@linkcode escapeMarkdown} for prose that marks code with backticks: code spans stay code (a
+ * `|` inside one is escaped, as a table cell needs), the rest is escaped.
+ *
+ * @example
+ * ```ts
+ * import { markdownProse } from "./escape.ts";
+ * markdownProse("run `deno task repro tsmc` for *all*"); // "run `deno task repro tsmc` for \\*all\\*"
+ * ```
+ */
+export function markdownProse(text: string): string {
+  return text.split(/(`[^`\n]+`)/).map((part, i) =>
+    i % 2 === 1 ? part.replaceAll("|", "\\|") : escapeMarkdown(part)
+  ).join("");
+}

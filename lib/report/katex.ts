@@ -44,7 +44,22 @@ export function texHtml(latex: string, options: TexOptions = {}): string {
 }
 
 /**
- * A displayable formula (needs {@linkcode katexPreamble} earlier in the notebook for styling).
+ * A formula as Markdown math (`$$...$$` on its own lines for display, `$...$` inline), which
+ * Jupyter and code hosts typeset: the static-mode form of {@linkcode tex}.
+ *
+ * @example
+ * ```ts
+ * import { texMarkdown } from "./katex.ts";
+ * texMarkdown("x^2", { display: false }); // "$x^2$"
+ * ```
+ */
+export function texMarkdown(latex: string, options: Pick<TexOptions, "display"> = {}): string {
+  return options.display ?? true ? `$$\n${latex.trim()}\n$$` : `$${latex.trim()}$`;
+}
+
+/**
+ * A displayable formula (needs {@linkcode katexPreamble} earlier in the notebook for styling; in
+ * static mode Markdown math, {@linkcode texMarkdown}).
  *
  * @example
  * ```ts
@@ -53,7 +68,7 @@ export function texHtml(latex: string, options: TexOptions = {}): string {
  * ```
  */
 export function tex(latex: string, options: TexOptions = {}): HtmlView {
-  return htmlView(texHtml(latex, options), latex);
+  return htmlView(texHtml(latex, options), latex, { markdown: texMarkdown(latex, options) });
 }
 
 /** Options of {@linkcode katexCss} and {@linkcode katexPreamble}. */
@@ -100,5 +115,6 @@ export function katexPreamble(options: KatexCssOptions = {}): HtmlView {
   return htmlView(
     `<style>/* KaTeX ${version} (MIT) */\n${katexCss(options)}</style>`,
     `KaTeX ${version} stylesheet embedded`,
+    { markdown: "" },
   );
 }

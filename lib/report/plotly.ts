@@ -33,6 +33,19 @@ export interface PlotOptions {
 }
 
 const require = createRequire(import.meta.url);
+
+/**
+ * What the preambles show in static mode instead of inlining plotly.js: the figures are images.
+ *
+ * @example
+ * ```ts
+ * import { STATIC_FIGURES_NOTE } from "./plotly.ts";
+ * STATIC_FIGURES_NOTE.includes("deno task render"); // true
+ * ```
+ */
+export const STATIC_FIGURES_NOTE: string =
+  "_Static outputs: figures are PNG images, tables Markdown, formulas Markdown math. " +
+  "`deno task render` makes the interactive page (results/html/)._";
 let plotlySourceCache: { version: string; source: string } | undefined;
 
 /** The plotly.js-dist-min version and minified source (read once per process). */
@@ -65,7 +78,7 @@ export function plotlyPreamble(): HtmlView {
     `${inlineScriptSource(source)}\n}).call(window); }\n</script>\n` +
     `<div class="repro-plotly-preamble" style="font:12px sans-serif;color:#888">` +
     `plotly.js ${escapeHtml(version)} embedded for offline figures.</div>`;
-  return htmlView(html, `plotly.js ${version} embedded`);
+  return htmlView(html, `plotly.js ${version} embedded`, { markdown: STATIC_FIGURES_NOTE });
 }
 
 let plotCounter = 0;
@@ -110,7 +123,8 @@ export function figureHtml(figure: PlotlyFigure, options: PlotOptions = {}): str
 }
 
 /**
- * A displayable plotly figure (needs {@linkcode plotlyPreamble} earlier in the notebook).
+ * A displayable plotly figure (needs {@linkcode plotlyPreamble} earlier in the notebook; in static
+ * mode a drawing that `deno task render --commit` stores as a PNG).
  *
  * @example
  * ```ts
@@ -123,5 +137,6 @@ export function plot(figure: PlotlyFigure, options: PlotOptions = {}): HtmlView 
   return htmlView(
     figureHtml(figure, options),
     `[plotly figure${title ? `: ${title}` : ""}, ${figure.data.length} traces]`,
+    { figure: true },
   );
 }

@@ -4,13 +4,14 @@
  * @module
  */
 
-import { concatViews, type HtmlView } from "./display.ts";
+import { concatViews, type HtmlView, htmlView } from "./display.ts";
 import { type KatexCssOptions, katexPreamble } from "./katex.ts";
-import { plotlyPreamble } from "./plotly.ts";
+import { plotlyPreamble, STATIC_FIGURES_NOTE } from "./plotly.ts";
 
 /**
  * Everything a notebook's figures and formulas need to render offline; show it once, as the last
- * expression of the first code cell.
+ * expression of the first code cell. In static mode (a notebook committed with its outputs) it
+ * shows only a one-line note ({@linkcode STATIC_FIGURES_NOTE}): nothing heavy is stored.
  *
  * @example
  * ```ts
@@ -19,5 +20,6 @@ import { plotlyPreamble } from "./plotly.ts";
  * ```
  */
 export function preamble(options: KatexCssOptions = {}): HtmlView {
-  return concatViews([plotlyPreamble(), katexPreamble(options)]);
+  const both = concatViews([plotlyPreamble(), katexPreamble(options)]);
+  return htmlView(both.html, both.text, { markdown: STATIC_FIGURES_NOTE });
 }

@@ -6,11 +6,18 @@
  * caller's environment (plus `REPRO_LIMIT` when a limit is given). A failing notebook does not
  * stop the others; its stale page, if any, is removed so the index never links outdated output.
  *
+ * With `inPlace` (`deno task render --commit`) each notebook is executed into itself instead, in
+ * static mode (`REPRO_OUTPUT=static`, see `display.ts`): the committed `.ipynb` carries outputs a
+ * code host shows, figures as PNG drawn by one headless Chromium for the whole run
+ * (`static_notebook.ts`). A failing notebook is left as it was.
+ *
  * @module
  */
 
 import { basename, join, relative } from "node:path";
+import { OUTPUT_ENV } from "./display.ts";
 import { repoPath } from "./paths.ts";
+import type { FigureRenderer, NotebookJson } from "./static_notebook.ts";
 
 /** Options of {@linkcode renderNotebooks}. */
 export interface RenderOptions {
@@ -26,6 +33,13 @@ export interface RenderOptions {
   limit?: string | number;
   /** Progress lines (default: stderr). */
   log?: (line: string) => void;
+  /**
+   * Execute each notebook into itself with static outputs (PNG figures, Markdown tables) for
+   * committing, instead of into an HTML page; `outDir` is then unused.
+   */
+  inPlace?: boolean;
+  /** Chromium binary that draws the figures in `inPlace` mode (default `/usr/bin/chromium`). */
+  chromiumPath?: string;
 }
 
 /** The outcome of one notebook. */
@@ -34,12 +48,16 @@ export interface NotebookResult {
   name: string;
   /** Title: the first Markdown heading of the notebook, else its name. */
   title: string;
-  /** Whether the HTML page was written. */
+  /** Whether the HTML page (or, in place, the notebook) was written. */
   ok: boolean;
   /** Wall time of the nbconvert run, seconds. */
   seconds: number;
   /** Path of the HTML page (when ok). */
   html?: string;
+  /** Path of the notebook written with its outputs (when ok, in place). */
+  ipynb?: string;
+  /** Figures stored as PNG (in place). */
+  figures?: number;
   /** One-line reason (when not ok). */
   error?: string;
   /** Last lines of nbconvert's output (when not ok). */
@@ -127,18 +145,75 @@ export async function commandExists(cmd: string, args: string[] = ["--version"])
 }
 
 /**
- * Render notebooks to HTML, one `jupyter nbconvert` run each, in name order.
+ * Render notebooks to HTML, one `jupyter nbconvert` run each, in name order (or, with `inPlace`,
+ * execute each into itself with static outputs).
  *
  * @example
  * ```ts
  * import { renderNotebooks } from "./render_notebooks.ts";
  * const results = await renderNotebooks({ only: ["datasets"], limit: 50 });
  * results.every((r) => r.ok);
+ * await renderNotebooks({ only: ["datasets"], inPlace: true }); // notebooks/datasets.ipynb
  * ```
  */
 export async function renderNotebooks(options: RenderOptions = {}): Promise<NotebookResult[]> {
   const dir = options.notebooksDir ?? repoPath("notebooks");
+  if (options.inPlace) {
+    const tmp = await Deno.makeTempDir({ prefix: "render_commit_" });
+    let renderer: FigureRenderer | undefined;
+    const { finishStaticNotebook, notebookText, openFigureRenderer } = await import(
+      "./static_notebook.ts"
+    );
+    try {
+      return await runNotebooks(dir, tmp, options, async (name, ipynb, sourceText) => {
+        const executed = JSON.parse(
+          await Deno.readTextFile(join(tmp, `${name}.ipynb`)),
+        ) as NotebookJson;
+        const { notebook, figures } = await finishStaticNotebook(
+          executed,
+          JSON.parse(sourceText),
+          async () => (renderer ??= await openFigureRenderer({
+            chromiumPath: options.chromiumPath,
+          })),
+        );
+        if ((await Deno.readTextFile(ipynb)) !== sourceText) {
+          throw new Error(`${name}.ipynb changed while it ran: not overwritten, run it again`);
+        }
+        const text = notebookText(notebook);
+        await Deno.writeTextFile(ipynb, text);
+        return { path: ipynb, bytes: new TextEncoder().encode(text).length, figures };
+      });
+    } finally {
+      await renderer?.close();
+      await Deno.remove(tmp, { recursive: true });
+    }
+  }
   const outDir = options.outDir ?? repoPath("results", "html");
+  Deno.mkdirSync(outDir, { recursive: true });
+  return runNotebooks(dir, outDir, options, (name) => {
+    const html = join(outDir, `${name}.html`);
+    return Promise.resolve({ path: html, bytes: Deno.statSync(html).size });
+  });
+}
+
+/** What the last step of one notebook wrote. */
+interface Written {
+  path: string;
+  bytes: number;
+  figures?: number;
+}
+
+/**
+ * Execute the selected notebooks of `dir` one by one with nbconvert into `outDir` (HTML, or a
+ * notebook in `inPlace` mode), calling `finish` after each success; a failure of nbconvert or of
+ * `finish` marks that notebook failed (its stale HTML page, if any, removed) and goes on.
+ */
+async function runNotebooks(
+  dir: string,
+  outDir: string,
+  options: RenderOptions,
+  finish: (name: string, ipynb: string, sourceText: string) => Promise<Written>,
+): Promise<NotebookResult[]> {
   const log = options.log ?? ((line: string) => console.error(line));
   const all = listNotebooks(dir);
   const wanted = options.only?.map((n) => basename(n).replace(/\.ipynb$/, ""));
@@ -148,14 +223,15 @@ export async function renderNotebooks(options: RenderOptions = {}): Promise<Note
     }
   }
   const names = wanted ? all.filter((n) => wanted.includes(n)) : all;
-  Deno.mkdirSync(outDir, { recursive: true });
-  const env: Record<string, string> = {};
+  const inPlace = options.inPlace ?? false;
+  const env: Record<string, string> = { [OUTPUT_ENV]: inPlace ? "static" : "html" };
   if (options.limit !== undefined) env.REPRO_LIMIT = String(options.limit);
   const results: NotebookResult[] = [];
   for (const [i, name] of names.entries()) {
     const ipynb = join(dir, `${name}.ipynb`);
     const title = notebookTitle(ipynb) ?? name;
     const html = join(outDir, `${name}.html`);
+    const sourceText = await Deno.readTextFile(ipynb);
     log(`[${i + 1}/${names.length}] executing ${relative(Deno.cwd(), ipynb) || ipynb} ...`);
     const started = performance.now();
     let output: Deno.CommandOutput;
@@ -167,8 +243,9 @@ export async function renderNotebooks(options: RenderOptions = {}): Promise<Note
           NBCONVERT_CONFIG,
           "--execute",
           "--to",
-          "html",
+          inPlace ? "notebook" : "html",
           `--ExecutePreprocessor.timeout=${options.timeoutS ?? 900}`,
+          "--ExecutePreprocessor.record_timing=False",
           "--ExecutePreprocessor.kernel_name=deno",
           "--output-dir",
           outDir,
@@ -188,22 +265,44 @@ export async function renderNotebooks(options: RenderOptions = {}): Promise<Note
       }
       throw e;
     }
-    const seconds = (performance.now() - started) / 1000;
+    let seconds = (performance.now() - started) / 1000;
+    let failure: { summary: string; tail: string[] } | undefined;
     if (output.success) {
-      const mb = (Deno.statSync(html).size / 1e6).toFixed(1);
-      log(
-        `  ok ${name} -> ${relative(Deno.cwd(), html) || html} (${seconds.toFixed(1)} s, ${mb} MB)`,
-      );
-      results.push({ name, title, ok: true, seconds, html });
+      try {
+        const written = await finish(name, ipynb, sourceText);
+        seconds = (performance.now() - started) / 1000;
+        const size = written.bytes >= 1e6
+          ? `${(written.bytes / 1e6).toFixed(1)} MB`
+          : `${Math.round(written.bytes / 1e3)} kB`;
+        const figures = written.figures === undefined ? "" : `, ${written.figures} figures as PNG`;
+        log(
+          `  ok ${name} -> ${relative(Deno.cwd(), written.path) || written.path} ` +
+            `(${seconds.toFixed(1)} s, ${size}${figures})`,
+        );
+        results.push({
+          name,
+          title,
+          ok: true,
+          seconds,
+          ...(inPlace ? { ipynb: written.path, figures: written.figures } : { html: written.path }),
+        });
+      } catch (e) {
+        failure = { summary: (e as Error).message, tail: [] };
+      }
     } else {
-      const { summary, tail } = summarizeNbconvertError(new TextDecoder().decode(output.stderr));
+      failure = summarizeNbconvertError(new TextDecoder().decode(output.stderr));
+    }
+    if (failure) {
+      const { summary, tail } = failure;
       const error = `notebook ${name}.ipynb failed after ${seconds.toFixed(1)} s: ${summary}`;
       log(`  FAILED ${error}`);
       for (const line of tail) log(`    | ${line}`);
-      try {
-        Deno.removeSync(html);
-      } catch (e) {
-        if (!(e instanceof Deno.errors.NotFound)) throw e;
+      if (!inPlace) {
+        try {
+          Deno.removeSync(html);
+        } catch (e) {
+          if (!(e instanceof Deno.errors.NotFound)) throw e;
+        }
       }
       results.push({ name, title, ok: false, seconds, error, tail });
     }

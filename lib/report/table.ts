@@ -7,7 +7,7 @@
 
 import pl from "nodejs-polars";
 import { type HtmlView, htmlView } from "./display.ts";
-import { escapeHtml } from "./escape.ts";
+import { escapeHtml, escapeMarkdown } from "./escape.ts";
 import { REPORT_CSS } from "./styles.ts";
 
 /** A nodejs-polars DataFrame. */
@@ -144,8 +144,53 @@ function tableText(df: DataFrame, options: TableOptions): string {
   return (options.caption ? `${options.caption}\n` : "") + lines.join("\n");
 }
 
+/** Whether a polars dtype name is numeric (right-aligned in Markdown). */
+function numericDtype(name: string): boolean {
+  return /^(U?Int\d+|Float\d+|Decimal)/.test(name);
+}
+
 /**
- * A displayable table: the last expression of a notebook cell renders it as HTML.
+ * Render a DataFrame (or rows) as a Markdown (GFM) table, for static notebook outputs that a code
+ * host shows: the caption in bold above it, numeric columns right-aligned, null as "–", every
+ * cell escaped ({@linkcode escapeMarkdown}), rows past `maxRows` summarised below it. The dtype
+ * row of the HTML table is left out.
+ *
+ * @example
+ * ```ts
+ * import { tableMarkdown } from "./table.ts";
+ * tableMarkdown([{ method: "beam", acc: 0.412 }], { caption: "Accuracy", digits: 1 });
+ * // "**Accuracy**\n\n| method | acc |\n| :-- | --: |\n| beam | 0.4 |"
+ * ```
+ */
+export function tableMarkdown(
+  data: DataFrame | readonly Row[],
+  options: TableOptions = {},
+): string {
+  const df = Array.isArray(data) ? dataFrame(data) : data as DataFrame;
+  const { caption, maxRows = 50, digits = 3 } = options;
+  const snap = snapshot(df, maxRows);
+  const title = caption ? `**${escapeMarkdown(caption)}**\n\n` : "";
+  if (snap.names.length === 0) return `${title}_(no columns)_`;
+  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
+  const lines = [
+    line(snap.names.map(escapeMarkdown)),
+    line(snap.dtypes.map((d) => (numericDtype(d) ? "--:" : ":--"))),
+    ...snap.rows.map((row) =>
+      line(
+        row.map((
+          v,
+        ) => (v === null || v === undefined ? "–" : escapeMarkdown(formatCell(v, digits).text))),
+      )
+    ),
+  ];
+  const more = snap.height - snap.rows.length;
+  if (more > 0) lines.push("", `_${more} more rows (${snap.height} × ${snap.names.length})_`);
+  return title + lines.join("\n");
+}
+
+/**
+ * A displayable table: the last expression of a notebook cell renders it as HTML (as Markdown in
+ * static mode, see `display.ts`).
  *
  * @example
  * ```ts
@@ -155,5 +200,7 @@ function tableText(df: DataFrame, options: TableOptions): string {
  */
 export function table(data: DataFrame | readonly Row[], options: TableOptions = {}): HtmlView {
   const df = Array.isArray(data) ? dataFrame(data) : data as DataFrame;
-  return htmlView(tableHtml(df, options), tableText(df, options));
+  return htmlView(tableHtml(df, options), tableText(df, options), {
+    markdown: tableMarkdown(df, options),
+  });
 }

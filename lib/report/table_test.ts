@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { dataFrame, table, tableHtml } from "./table.ts";
-import { JUPYTER_DISPLAY } from "./display.ts";
+import { dataFrame, table, tableHtml, tableMarkdown } from "./table.ts";
+import { JUPYTER_DISPLAY, mediaBundle } from "./display.ts";
 
 Deno.test("dataFrame keeps first-seen column order and fills missing cells with null", () => {
   const df = dataFrame([{ a: 1, b: "x" }, { b: "y", c: true }]);
@@ -45,4 +45,33 @@ Deno.test("tableHtml works when columns shadow DataFrame methods (rows, height, 
   assert.ok(view.html.includes('<td class="repro-num">1.500</td>'));
   assert.ok(view.html.includes("<td>h</td><td>c</td>"));
   assert.ok(view.text.startsWith("rows\theight\thead\tcolumns\tdtypes"));
+});
+
+Deno.test("tableMarkdown: a GFM table with caption, aligned numbers, escaped cells and a footer", () => {
+  const rows = [
+    { arm: "orm_bon@16", "acc %": 61.25, note: "a|b" },
+    { arm: "maj@16", "acc %": 50, note: null },
+    { arm: "greedy", "acc %": 45.5, note: "$x$" },
+  ];
+  assert.equal(
+    tableMarkdown(rows, { caption: "Every *arm*", digits: 1, maxRows: 2 }),
+    [
+      "**Every \\*arm\\***",
+      "",
+      "| arm | acc % | note |",
+      "| :-- | --: | :-- |",
+      "| orm_bon@16 | 61.3 | a\\|b |",
+      "| maj@16 | 50 | – |",
+      "",
+      "_1 more rows (3 × 3)_",
+    ].join("\n"),
+  );
+  assert.equal(tableMarkdown([], { caption: "x" }), "**x**\n\n_(no columns)_");
+  const view = table(rows);
+  assert.equal(view.markdown, tableMarkdown(rows));
+  assert.deepEqual(mediaBundle(view, "static"), {
+    "text/markdown": view.markdown,
+    "text/plain": view.text,
+  });
+  assert.equal(mediaBundle(view, "html")["text/html"], view.html);
 });

@@ -207,5 +207,6 @@ export function drawTrace(trace: Trace, options: TraceSvgOptions = {}): HtmlView
   return htmlView(
     `<style>${REPORT_CSS}</style>\n<div class="repro-trace-box">${traceSvg(trace, options)}</div>`,
     `[${trace.kind} trace: ${trace.nodes.length} nodes, ${terminals} terminal]`,
+    { figure: true },
   );
 }
