@@ -45,8 +45,22 @@ export {
   type RunMode,
   type TraceRow,
 } from "./notebook/load.ts";
-export { describeExperiment, reading, readingLines, texText } from "./notebook/prose.ts";
-export { provenance, provenanceFacts, repoRelative } from "./notebook/provenance.ts";
+export {
+  coverageLines,
+  describeExperiment,
+  reading,
+  readingLines,
+  type ReadingOptions,
+  texText,
+  texTextMarkdown,
+  verifierLine,
+} from "./notebook/prose.ts";
+export {
+  missingRunNotice,
+  provenance,
+  provenanceFacts,
+  repoRelative,
+} from "./notebook/provenance.ts";
 export {
   paperVsOurs,
   paperVsOursFrame,

@@ -17,10 +17,12 @@ import {
   type DataFrame,
   dataFrame,
   escapeHtml,
+  escapeMarkdown,
   type HtmlView,
   htmlView,
   table,
 } from "../../lib/report/mod.ts";
+import pl from "nodejs-polars";
 import { methods } from "../../lib/search/registry.ts";
 import type { ArmSummary, ExperimentSummary } from "../experiment.ts";
 import { pct } from "./format.ts";
@@ -222,13 +224,13 @@ export function paperVsOurs(
       }; ${r.source})`
     );
   const sources: string[] = [];
-  const display = rows.map((r) => {
-    let ref = "";
-    if (r.source) {
-      let k = sources.indexOf(r.source);
-      if (k < 0) k = sources.push(r.source) - 1;
-      ref = `[${k + 1}]`;
-    }
+  const refOf = (r: PaperVsOursRow) => {
+    if (!r.source) return "";
+    let k = sources.indexOf(r.source);
+    if (k < 0) k = sources.push(r.source) - 1;
+    return `[${k + 1}]`;
+  };
+  const toDisplay = (r: PaperVsOursRow, ref: string) => {
     return {
       arm: r.arm,
       scorer: r.scorer,
@@ -245,9 +247,15 @@ export function paperVsOurs(
       flag: r.flag,
       src: ref,
     };
-  });
+  };
+  const display = rows.map((r) => toDisplay(r, refOf(r)));
+  // with no aligned row the table keeps its header (and says so below it)
+  const frame = display.length > 0 || all.length === 0
+    ? dataFrame(display)
+    : pl.DataFrame(Object.fromEntries(Object.keys(toDisplay(all[0], "")).map((k) => [k, []])));
   const caption = `${options.caption ?? summary.title} — ${SHAPE_NOT_LEVEL}`;
   const rest = [
+    display.length ? "" : "No paper number aligns with an arm of this run.",
     armsOnly.length ? `Our arms without a paper number: ${armsOnly.join(", ")}.` : "",
     paperOnly.length ? `Paper numbers without one of ours: ${paperOnly.join("; ")}.` : "",
   ].filter(Boolean);
@@ -255,7 +263,12 @@ export function paperVsOurs(
     sources.map((s) => `<li>${escapeHtml(s)}</li>`).join("")
   }</ol>${rest.map((t) => `<p class="repro-notes">${escapeHtml(t)}</p>`).join("")}`;
   return concatViews([
-    table(dataFrame(display), { caption, digits: 1, dtypes: false, maxRows: 200 }),
-    htmlView(notes, [...sources.map((s, i) => `[${i + 1}] ${s}`), ...rest].join("\n")),
+    table(frame, { caption, digits: 1, dtypes: false, maxRows: 200 }),
+    htmlView(notes, [...sources.map((s, i) => `[${i + 1}] ${s}`), ...rest].join("\n"), {
+      markdown: [
+        sources.map((s, i) => `${i + 1}. ${escapeMarkdown(s)}`).join("\n"),
+        ...rest.map(escapeMarkdown),
+      ].filter(Boolean).join("\n\n"),
+    }),
   ]);
 }

@@ -13,6 +13,7 @@
 import {
   drawTrace as drawTraceSvg,
   escapeHtml,
+  escapeMarkdown,
   type HtmlView,
   htmlView,
   type TraceSvgOptions,
@@ -60,6 +61,11 @@ export function drawTrace(
         escapeHtml(have)
       }).</i></p>`,
       `no trace for ${config}`,
+      {
+        markdown: `_No stored trace for arm ${escapeMarkdown(config)} (arms with traces: ${
+          escapeMarkdown(have)
+        })._`,
+      },
     );
   }
   const { id: _id, ...svgOptions } = options;
