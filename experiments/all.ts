@@ -19,3 +19,4 @@ import "./qsharp.ts";
 import "./rstar.ts";
 import "./prm_labels.ts";
 import "./verifier_sweep.ts";
+import "./tool_search.ts";

@@ -24,7 +24,8 @@ import {
 import type { TokenClassifier } from "../lib/rewards/mod.ts";
 import { type Flags, UsageError } from "../lib/runs/mod.ts";
 import { createOpenAIPolicy, createPoolingScorer, launchVllm } from "../lib/models/openai/mod.ts";
-import type { SyntheticProblem } from "../lib/tasks/mod.ts";
+import { evalSplit, type SyntheticProblem } from "../lib/tasks/mod.ts";
+import { toolCheckerScorer } from "../lib/tasks/tools.ts";
 
 /** Repository root (experiments/ is one level down). */
 export const ROOT = new URL("../", import.meta.url).pathname;
@@ -60,6 +61,7 @@ export const VERIFIER_NAMES = [
   "logprob",
   "oracle",
   "oracle:P",
+  "oracle-tools",
   "prm-head",
   "value-head",
   "twist-head",
@@ -289,7 +291,9 @@ function sharedFeaturizer(policy: Policy): RecomputeFeaturizer {
  * Open the scorer a spec names: `recompute-head` (re-computation features through the trained
  * head in `models/verifiers/recompute.json`; `recompute-head=FILE` another such head; all share
  * one feature cache per policy), `recompute` (disagreement counts), `logprob` (self-certainty), `oracle` / `oracle:P` (the step checker with a share P of verdicts flipped;
- * synthetic problems only), `prm-head` / `value-head` / `twist-head` (the hidden-state heads;
+ * synthetic problems only), `oracle-tools` (the exact step checker of the tool-using world,
+ * `toolCheckerScorer` of lib/tasks/tools.ts: 1 while a code-step solution is on the gold path,
+ * else 0; synthetic problems only), `prm-head` / `value-head` / `twist-head` (the hidden-state heads;
  * `prm`, `value`, `twist` are the same), an ONNX PRM folder in the Qwen2.5-Math-PRM contract
  * (`models/prm`), or the URL of a vLLM-compatible `/pooling` server.
  *
@@ -313,6 +317,7 @@ export async function openScorer(
     if (oracle) {
       return oracleScorer({ flip: oracle[1] ? Number(oracle[1]) : 0, problems: ctx.problems });
     }
+    if (spec === "oracle-tools") return toolCheckerScorer(ctx.problems ?? evalSplit(), spec);
     if (spec === "logprob") return logprobScorer(policy);
     if (spec === "recompute") {
       return recomputeScorer(policy, { featurizer: sharedFeaturizer(policy) });

@@ -6,11 +6,11 @@
  *
  * @module
  */
-import type { Problem } from "../lib/core/types.ts";
+import type { Policy, Problem } from "../lib/core/types.ts";
 import { loadDataset } from "../lib/datasets/mod.ts";
 import { GRADER_VERSION } from "../lib/grading/mod.ts";
 import { type FlagValue, methods, neededOptions } from "../lib/search/registry.ts";
-import { type Backend, fromRoot, type ScorerKind } from "./backends.ts";
+import { type Backend, type BackendFlags, fromRoot, ROOT, type ScorerKind } from "./backends.ts";
 import { fingerprint, guardFingerprint } from "./fingerprint.ts";
 import { runMethod, type RunRecord, summarize, type Summary } from "./harness.ts";
 
@@ -48,6 +48,31 @@ export interface Arm {
   paperMethod?: string;
   /** Nominal budget (samples, particles, beams) for compute curves. */
   budget?: number;
+  /** Run on the backend's policy itself, not through the experiment's {@linkcode Experiment.policy}. */
+  rawPolicy?: boolean;
+}
+
+/**
+ * A policy an experiment's arms run on in place of the backend's own (the tool-using experiment
+ * runs every code step in a sandbox), opened once per run and closed after it.
+ *
+ * @example
+ * ```ts
+ * const identity: PolicyWrapper = {
+ *   describe: "the backend's policy, unchanged",
+ *   wrap: (inner) => Promise.resolve({ policy: inner, close: () => Promise.resolve() }),
+ * };
+ * ```
+ */
+export interface PolicyWrapper {
+  /**
+   * What the wrapper does and with which settings: recorded in the run identity (the first line of
+   * records.jsonl), fingerprint.json and summary.json, so records made through another wrapper
+   * are never resumed into the same folder.
+   */
+  describe: string;
+  /** Wrap the backend's policy; `close` releases what the wrapper opened. */
+  wrap(inner: Policy, ctx: ExperimentContext): Promise<{ policy: Policy; close(): Promise<void> }>;
 }
 
 /** A reproduction of one paper table. */
@@ -68,6 +93,14 @@ export interface Experiment {
   paperNumbers: PaperNumber[];
   /** The arms to run. */
   arms: Arm[];
+  /**
+   * Model folder, relative to the repository root, that the experiment runs on when neither
+   * `--model` nor `--endpoint` / `--vllm` names one (default the embedded model); see
+   * {@linkcode experimentBackendFlags}.
+   */
+  model?: string;
+  /** The policy every arm runs on, made from the backend's (arms with `rawPolicy` skip it). */
+  policy?: PolicyWrapper;
   /** Extra work beyond the arms (e.g. label quality); its result goes into summary.extra. */
   extra?(ctx: ExperimentContext): Promise<Record<string, unknown>>;
 }
@@ -96,6 +129,8 @@ export interface ExperimentSummary {
   title: string;
   paper: string;
   model: string;
+  /** {@linkcode PolicyWrapper.describe} of the experiment's policy wrapper, when it has one. */
+  policy?: string;
   dataset: string;
   seed: number;
   limit: number;
@@ -151,7 +186,8 @@ export async function runExperiment(
   const problems = await loadDataset(exp.dataset, { limit });
   const arms = options.only ? exp.arms.filter((a) => options.only!.includes(a.config)) : exp.arms;
   const ctx = { backend: options.backend, problems, seed: options.seed, dir: options.dir };
-  const identity = await fingerprint(ctx);
+  const wrapper: { policy?: string } = exp.policy ? { policy: exp.policy.describe } : {};
+  const identity: Record<string, unknown> = { ...(await fingerprint(ctx)), ...wrapper };
   await guardFingerprint(options.dir, identity);
   // what makes every record of the folder: the first line of records.jsonl, checked on resume
   const runIdentity = {
@@ -162,37 +198,49 @@ export async function runExperiment(
     model_sha256: identity.model_sha256,
     heads_sha256: identity.heads_sha256,
     verifiers: identity.verifiers,
+    ...wrapper,
     grader: GRADER_VERSION,
   };
+  // the wrapped policy is opened for the first arm that needs it and closed after the last
+  const wrapped: { policy: Policy; close(): Promise<void> }[] = [];
+  const policyOf = async (arm: Arm) => {
+    if (!exp.policy || arm.rawPolicy) return options.backend.policy;
+    if (wrapped.length === 0) wrapped.push(await exp.policy.wrap(options.backend.policy, ctx));
+    return wrapped[0].policy;
+  };
   const records: RunRecord[][] = [];
-  for (const arm of arms) {
+  try {
+    for (const arm of arms) records.push(await runArm(arm, await policyOf(arm)));
+  } finally {
+    for (const w of wrapped) await w.close();
+  }
+  async function runArm(arm: Arm, policy: Policy): Promise<RunRecord[]> {
     const scorer = arm.scorer ? await options.backend.scorer(arm.scorer, arm.verifier) : undefined;
     const spec = methods[arm.method];
     if (!spec) throw new RangeError(`${exp.name}/${arm.config}: unknown method ${arm.method}`);
     const extra = await neededOptions(spec, options.backend);
-    records.push(
-      await runMethod({
-        method: arm.method,
-        options: { ...arm.options, ...extra },
-        config: arm.config,
-        problems,
-        policy: options.backend.policy,
-        scorer,
-        seed: options.seed,
-        out: `${options.dir}/records.jsonl`,
-        traces: `${options.dir}/traces.jsonl`,
-        maxTraces: options.traces ?? 3,
-        concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
-        label: `${exp.name}/${arm.config}`,
-        identity: runIdentity,
-      }),
-    );
+    return await runMethod({
+      method: arm.method,
+      options: { ...arm.options, ...extra },
+      config: arm.config,
+      problems,
+      policy,
+      scorer,
+      seed: options.seed,
+      out: `${options.dir}/records.jsonl`,
+      traces: `${options.dir}/traces.jsonl`,
+      maxTraces: options.traces ?? 3,
+      concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+      label: `${exp.name}/${arm.config}`,
+      identity: runIdentity,
+    });
   }
   const summary: ExperimentSummary = {
     name: exp.name,
     title: exp.title,
     paper: exp.paper,
     model: fromRoot(options.backend.describe.model),
+    ...wrapper,
     dataset: exp.dataset,
     seed: options.seed,
     limit: problems.length,
@@ -213,6 +261,27 @@ export async function runExperiment(
   const merged = options.only ? mergeSummaries(await readSummary(options.dir), summary) : summary;
   await Deno.writeTextFile(`${options.dir}/summary.json`, JSON.stringify(merged, null, 1) + "\n");
   return merged;
+}
+
+/**
+ * The backend flags an experiment runs on: `flags` as given, with the experiment's own
+ * {@linkcode Experiment.model} as the model folder when the flags name no policy (no `--model`,
+ * `--endpoint` or `--vllm`). `repro` and the notebooks' `loadOrRun` open their backend through it.
+ *
+ * @example
+ * ```ts
+ * const exp = { model: "models/embedded-tools" } as Experiment;
+ * experimentBackendFlags(exp, {}).model; // "<repository>/models/embedded-tools"
+ * experimentBackendFlags(exp, { model: "models/embedded" }).model; // "models/embedded"
+ * ```
+ */
+export function experimentBackendFlags(
+  exp: Pick<Experiment, "model">,
+  flags: BackendFlags,
+): BackendFlags {
+  const named = flags.model !== undefined || (flags.endpoint?.length ?? 0) > 0 ||
+    flags.vllm !== undefined;
+  return exp.model === undefined || named ? flags : { ...flags, model: `${ROOT}${exp.model}` };
 }
 
 /**

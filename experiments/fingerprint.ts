@@ -115,7 +115,14 @@ export async function fingerprint(
 const IDENTITY_KEYS = ["model_sha256", "heads_sha256", "verifiers"] as const;
 
 /**
- * Refuse to resume a results folder whose records were made by another model or other heads:
+ * Parts only some runs have (`policy`: an experiment's policy wrapper, `PolicyWrapper.describe`):
+ * written when present; a folder without one resumes only under a run without one.
+ */
+const OPTIONAL_KEYS = ["policy"] as const;
+
+/**
+ * Refuse to resume a results folder whose records were made by another model, other heads or
+ * verifiers, or through another policy wrapper:
  * the first run writes `fingerprint.json` (the identity parts of `extra`), later runs must match
  * it, so a retrained model never mixes its records with an older one's. Throws a one-line error
  * naming the folder and both hashes.
@@ -126,7 +133,10 @@ const IDENTITY_KEYS = ["model_sha256", "heads_sha256", "verifiers"] as const;
  * ```
  */
 export async function guardFingerprint(dir: string, extra: Record<string, unknown>): Promise<void> {
-  const identity = Object.fromEntries(IDENTITY_KEYS.map((k) => [k, extra[k] ?? null]));
+  const identity = Object.fromEntries([
+    ...IDENTITY_KEYS.map((k) => [k, extra[k] ?? null]),
+    ...OPTIONAL_KEYS.filter((k) => extra[k] !== undefined).map((k) => [k, extra[k]]),
+  ]);
   const path = `${dir}/fingerprint.json`;
   let own: string | null = null;
   let saved: Record<string, unknown> | null = null;
@@ -143,10 +153,10 @@ export async function guardFingerprint(dir: string, extra: Record<string, unknow
     (t) => JSON.parse(t).extra ?? null,
     () => null,
   );
-  for (const k of IDENTITY_KEYS) {
+  for (const k of [...IDENTITY_KEYS, ...OPTIONAL_KEYS]) {
     if (saved === null) break;
     const a = JSON.stringify(saved[k] ?? null);
-    const b = JSON.stringify(identity[k]);
+    const b = JSON.stringify(identity[k] ?? null);
     if (a !== b) {
       throw new Error(
         `${dir}: its records were made with another ${k.replace("_sha256", "")} ` +

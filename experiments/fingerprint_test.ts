@@ -44,3 +44,25 @@ Deno.test("guardFingerprint: first run writes it, same model resumes, another mo
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("guardFingerprint: a policy wrapper is part of the identity when a run has one", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const a = { model_sha256: "aaa", heads_sha256: {}, verifiers: {}, deno: "2.9.6" };
+    await guardFingerprint(`${dir}/plain`, a);
+    const plain = JSON.parse(await Deno.readTextFile(`${dir}/plain/fingerprint.json`));
+    assert.equal("policy" in plain, false, "runs without a wrapper write no policy key");
+    await assert.rejects(guardFingerprint(`${dir}/plain`, { ...a, policy: "tools" }), /policy/);
+    await guardFingerprint(`${dir}/tools`, { ...a, policy: "tools" });
+    const saved = JSON.parse(await Deno.readTextFile(`${dir}/tools/fingerprint.json`));
+    assert.equal(saved.policy, "tools");
+    await guardFingerprint(`${dir}/tools`, { ...a, policy: "tools" });
+    await assert.rejects(
+      guardFingerprint(`${dir}/tools`, { ...a, policy: "other" }),
+      /another policy \("tools" vs now "other"\)/,
+    );
+    await assert.rejects(guardFingerprint(`${dir}/tools`, a), /another policy/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -191,7 +191,10 @@ Deno.test("paperVsOursRows: matched pairs, arms without a paper row, unmatched p
   // the table holds aligned rows only; the rest are named below it
   assert.equal(view.text.split("\n").filter((l) => /\bnull\b/.test(l)).length, 0);
   assert.match(view.text, /Our arms without a paper number: maj@4\./);
-  assert.match(view.text, /Paper numbers without one of ours: TSMC \(.*not recovered, no arm; src B\)/);
+  assert.match(
+    view.text,
+    /Paper numbers without one of ours: TSMC \(.*not recovered, no arm; src B\)/,
+  );
   assert(view.html.includes("[UNVERIFIED]"));
   assert(view.html.includes(SHAPE_NOT_LEVEL.slice(0, 40)));
   assert(view.html.includes("src B"));
@@ -311,34 +314,41 @@ Deno.test("fingerprint: hashes of the model and head files, shown by provenance"
   }
 });
 
-Deno.test("toolSearchTable shows each method with its paired difference from greedy", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
-    const path = `${dir}/tool_search.json`;
-    assert.match((await toolSearchTable(path)).text, /No code-step measurement/);
-    const m = (accuracy: number, correct: number) => ({
-      accuracy,
-      ci95: [accuracy - 0.1, accuracy + 0.1],
+Deno.test("toolSearchTable: each arm in words, solved counts, paired difference from greedyExec", () => {
+  const r = (config: string, id: string, correct: boolean) =>
+    ({
+      config,
+      method: "x",
+      id,
+      gold: "1",
+      answer: null,
       correct,
-      n: 10,
-      tokensPerProblem: 100,
-      seconds: 5,
-    });
-    await Deno.writeTextFile(
-      path,
-      JSON.stringify({
-        command: "deno run -A bench/tool_search.ts --n 10",
-        model: "models/embedded-tools",
-        problems: "evalSplit().slice(0, 10)",
-        methods: { greedyExec: m(0.2, 2), sbsExec: m(0.6, 6) },
-        vsGreedyExec: { sbsExec: { difference: 0.4, ci95: [0.1, 0.7] } },
-      }),
-    );
-    const view = await toolSearchTable(path);
-    assert.match(view.html, /\+40 \[10, 70\]/);
-    assert.match(view.html, /6\/10/);
-    assert.match(view.html, /oracle/);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+      candidates: [],
+      tokens: 10,
+      policy_calls: 1,
+      scorer_calls: 0,
+      wall_ms: 5,
+      seed: 0,
+    }) satisfies RunRecord;
+  const ids = ["a", "b", "c", "d", "e"];
+  const sbs = "sbsExec@(2,5)/oracle-tools";
+  const records = [
+    ...ids.map((id, i) => r("greedyExec", id, i < 2)),
+    ...ids.map((id, i) => r(sbs, id, i < 4)),
+  ];
+  const tools: ExperimentSummary = {
+    ...summary,
+    name: "tool_search",
+    model: "models/embedded-tools",
+    policy: "toolPolicy: code run in a sandbox",
+    limit: 5,
+    arms: [arm("greedyExec", 0.4, 10), arm(sbs, 0.8, 10)],
+  };
+  const view = toolSearchTable({ summary: tools, records });
+  assert.match(view.html, /2\/5/);
+  assert.match(view.html, /4\/5/);
+  // +40 points, paired over the same five problems, with its CI
+  assert.match(view.html, /\+40\.0 \[\+\d+\.\d,\u00a0\+\d+\.\d\]/);
+  assert.match(view.html, /exact checker \(oracle\)/);
+  assert.match(view.html, /models\/embedded-tools through toolPolicy/);
 });

@@ -12,7 +12,7 @@
  */
 import { type Flags, numberFlag, parseCli, runMain, usage, UsageError } from "../lib/runs/mod.ts";
 import { BACKEND_FLAGS, deviceFlag, openBackend, ROOT, VERIFIER_HELP } from "./backends.ts";
-import { runExperiment } from "./experiment.ts";
+import { experimentBackendFlags, runExperiment } from "./experiment.ts";
 import "./all.ts";
 import { experiments } from "./registry.ts";
 
@@ -20,7 +20,7 @@ const FLAGS = {
   limit: { type: "string", value: "N", help: "first N problems (default the experiment's limit)" },
   seed: { type: "string", value: "S", help: "sampling seed", default: "0" },
   ...BACKEND_FLAGS,
-  only: { type: "string", value: "CONFIG,...", help: "these arms only" },
+  only: { type: "string", value: "CONFIG,...", help: "these arms only (commas in (...) kept)" },
   out: { type: "string", value: "DIR", help: "where records go (default results/NAME)" },
   concurrency: { type: "string", value: "K", help: "problems in flight (default 8)" },
   list: { type: "boolean", help: "list the experiments" },
@@ -30,6 +30,31 @@ const USAGE = usage("repro", FLAGS, {
   positionals: "NAME",
   notes: `${VERIFIER_HELP}\nexperiments: ${Object.keys(experiments).join(", ")}`,
 });
+
+/**
+ * Split a `--only` list at its commas, but not at those inside parentheses, which belong to a
+ * config label (`sbs@(2,5)`).
+ *
+ * @example
+ * ```ts
+ * splitConfigs("greedy, sbs@(2,5)/oracle-tools"); // ["greedy", "sbs@(2,5)/oracle-tools"]
+ * ```
+ */
+export function splitConfigs(list: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i <= list.length; i++) {
+    const c = list[i];
+    if (c === "(") depth++;
+    else if (c === ")") depth = Math.max(0, depth - 1);
+    else if (i === list.length || (c === "," && depth === 0)) {
+      out.push(list.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  return out.filter((s) => s.length > 0);
+}
 
 async function main() {
   const { values, positionals } = parseCli(Deno.args, FLAGS);
@@ -51,7 +76,7 @@ async function main() {
   const limit = values.limit === undefined
     ? undefined
     : numberFlag("limit", values.limit, { integer: true, min: 1 });
-  const only = values.only?.split(",").map((s) => s.trim());
+  const only = values.only === undefined ? undefined : splitConfigs(values.only);
   for (const c of only ?? []) {
     if (!exp.arms.some((a) => a.config === c)) {
       throw new UsageError(
@@ -61,7 +86,8 @@ async function main() {
   }
   const dir = values.out ?? `${ROOT}results/${exp.name}`;
   await Deno.mkdir(dir, { recursive: true });
-  const backend = await openBackend({
+  // an experiment on another model folder (tool_search) runs on it unless the flags name one
+  const backend = await openBackend(experimentBackendFlags(exp, {
     model: values.model,
     endpoint: values.endpoint,
     heads: values.heads,
@@ -71,7 +97,7 @@ async function main() {
     vllmPrm: values["vllm-prm"],
     gpus: values.gpus?.split(",").map((g) => g.trim()).filter(Boolean),
     device: deviceFlag(values.device),
-  });
+  }));
   try {
     const summary = await runExperiment(exp, {
       backend,

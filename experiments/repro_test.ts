@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { splitConfigs } from "./repro.ts";
 
 const run = async (args: string[]) => {
   const out = await new Deno.Command(Deno.execPath(), {
@@ -50,4 +51,14 @@ Deno.test({
       await Deno.remove(dir, { recursive: true });
     }
   },
+});
+
+Deno.test("splitConfigs: commas inside a config's parentheses stay in it", () => {
+  assert.deepEqual(splitConfigs("greedy, sbs@(2,5)/oracle-tools,maj@5"), [
+    "greedy",
+    "sbs@(2,5)/oracle-tools",
+    "maj@5",
+  ]);
+  assert.deepEqual(splitConfigs("sbs@(1,5)"), ["sbs@(1,5)"]);
+  assert.deepEqual(splitConfigs("a,,b,"), ["a", "b"]);
 });

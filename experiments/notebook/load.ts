@@ -24,6 +24,7 @@ import { readRecords } from "../../lib/runs/mod.ts";
 import { type BackendFlags, openBackend } from "../backends.ts";
 import {
   type Experiment,
+  experimentBackendFlags,
   type ExperimentSummary,
   readSummary,
   runExperiment,
@@ -93,7 +94,10 @@ export interface LoadOptions {
   freshLimit?: number;
   /** Seed of ci / fresh runs (default 0). */
   seed?: number;
-  /** Backend of ci / fresh runs (default {@linkcode backendFromEnv}: the embedded model and heads). */
+  /**
+   * Backend of ci / fresh runs (default {@linkcode backendFromEnv}: the embedded model and heads,
+   * or the experiment's own `model` folder).
+   */
   backend?: BackendFlags;
   /** Only these arms in ci / fresh runs (default all). */
   only?: string[];
@@ -196,7 +200,9 @@ export async function loadOrRun(exp: Experiment, options: LoadOptions = {}): Pro
     if (!(e instanceof Deno.errors.NotFound)) throw e;
   });
   await Deno.mkdir(plan.dir, { recursive: true });
-  const backend = await openBackend(options.backend ?? backendFromEnv(options.env ?? Deno.env));
+  const backend = await openBackend(
+    experimentBackendFlags(exp, options.backend ?? backendFromEnv(options.env ?? Deno.env)),
+  );
   let summary: ExperimentSummary;
   // Inside the Jupyter kernel, progress lines (console.error) would fill the cell: hold them back.
   const quiet = options.quiet ?? inJupyter();

@@ -1,6 +1,6 @@
 /**
  * A run's tables besides paper vs ours: one row per arm (accuracy, CI, cost, pass@k, maj@k),
- * and the code-step measurement of `bench/tool_search.ts`.
+ * and the code-step experiment's arms beside greedy decoding (`experiments/tool_search.ts`).
  *
  * @example
  * ```ts
@@ -12,11 +12,13 @@
  *
  * @module
  */
-import { escapeHtml, type HtmlView, htmlView, repoPath, table } from "../../lib/report/mod.ts";
+import { type HtmlView, table } from "../../lib/report/mod.ts";
 import type { ExperimentSummary } from "../experiment.ts";
+import { TOOL_ARM_TEXT } from "../tool_search.ts";
 import { pct, round1 } from "./format.ts";
+import type { LoadedRun } from "./load.ts";
+import { compareArms } from "./paired.ts";
 import { scorerLabel } from "./paper_vs_ours.ts";
-import { repoRelative } from "./provenance.ts";
 
 /**
  * One row per arm: accuracy with 95% CI, cost, pass@k / maj@k over candidates and, where records
@@ -52,68 +54,45 @@ export function armRows(summary: ExperimentSummary): Record<string, unknown>[] {
   });
 }
 
-const TOOL_METHODS: Record<string, string> = {
-  greedyNoExec: "greedy, code not run (the model writes each output itself)",
-  greedyExec: "greedy, code run in the sandbox",
-  majorityExec: "majority vote over sampled solutions, code run",
-  sbsExec: "SBS(2, 5), code run, step value = exact checker (oracle)",
-  mctsExec: "MCTS (40 simulations, 5 children), code run, step value = exact checker (oracle)",
-};
-
 /**
- * The code-step measurement of `bench/tool_search.ts` (default `results/tool_search.json`) as a
- * table: each method's accuracy with its 95% CI, tokens, seconds, and its paired difference from
- * greedy decoding with code execution. A note when the file does not exist yet.
+ * The code-step experiment (`experiments/tool_search.ts`; a run from `loadOrRun(toolSearch)`) as a
+ * table: each arm in words, its accuracy with 95% CI, problems solved, cost, and its paired
+ * difference from `baseline` (default greedy decoding with code execution) on the same problems,
+ * with a 95% paired bootstrap CI.
  *
  * @example
  * ```ts
- * await toolSearchTable();
+ * import type { LoadedRun } from "./load.ts";
+ * declare const run: LoadedRun;
+ * toolSearchTable(run);
  * ```
  */
-export async function toolSearchTable(
-  path = repoPath("results", "tool_search.json"),
-): Promise<HtmlView> {
-  let r: {
-    command: string;
-    model: string;
-    problems: string;
-    methods: Record<string, {
-      accuracy: number;
-      ci95: [number, number];
-      correct: number;
-      n: number;
-      tokensPerProblem: number;
-      seconds: number;
-    }>;
-    vsGreedyExec: Record<string, { difference: number; ci95: [number, number] }>;
-  };
-  try {
-    r = JSON.parse(await Deno.readTextFile(path));
-  } catch {
-    return htmlView(
-      `<p>No code-step measurement in ${escapeHtml(repoRelative(path))} yet.</p>`,
-      `No code-step measurement in ${repoRelative(path)} yet.`,
-    );
-  }
-  const rows = Object.entries(r.methods).map(([name, m]) => {
-    const d = r.vsGreedyExec[name];
+export function toolSearchTable(
+  run: Pick<LoadedRun, "summary" | "records">,
+  baseline = "greedyExec",
+): HtmlView {
+  const { summary } = run;
+  const signed = (x: number) => `${x >= 0 ? "+" : ""}${pct(x).toFixed(1)}`;
+  const rows = summary.arms.map((a) => {
+    const mine = run.records.filter((r) => r.config === a.config);
+    const d = a.config === baseline ? null : compareArms(run.records, a.config, baseline);
     return {
-      method: name,
-      what: TOOL_METHODS[name] ?? name,
-      "accuracy %": pct(m.accuracy),
-      "95% CI": `[${pct(m.ci95[0])}, ${pct(m.ci95[1])}]`,
-      solved: `${m.correct}/${m.n}`,
-      "tokens/problem": m.tokensPerProblem,
-      "s/problem": Math.round((m.seconds / m.n) * 100) / 100,
-      "vs greedy with code, paired (points)": d
-        ? `${d.difference >= 0 ? "+" : ""}${pct(d.difference)} [${pct(d.ci95[0])}, ${
-          pct(d.ci95[1])
-        }]`
+      arm: a.config,
+      what: TOOL_ARM_TEXT[a.config] ?? a.method,
+      "accuracy %": pct(a.accuracy),
+      "95% CI": `[${pct(a.ci95[0]).toFixed(1)},\u00a0${pct(a.ci95[1]).toFixed(1)}]`,
+      solved: `${mine.filter((r) => r.correct).length}/${mine.length}`,
+      "tokens/problem": Math.round(a.tokens_per_problem),
+      "s/problem": Math.round(a.s_per_problem * 100) / 100,
+      [`vs ${baseline}, paired (points)`]: d
+        ? `${signed(d.diff)} [${signed(d.lo)},\u00a0${signed(d.hi)}]`
         : "",
     };
   });
+  const through = summary.policy ? ` through ${summary.policy}` : "";
   return table(rows, {
-    caption: `${r.model} on ${r.problems} (command: ${r.command})`,
+    caption: `${summary.model}${through}, first ${summary.limit} ${summary.dataset} problems, ` +
+      `seed ${summary.seed} (command: ${summary.command})`,
     dtypes: false,
   });
 }
