@@ -128,6 +128,14 @@ export const CLAIMS: Claim[] = [
     b: "greedy",
   },
   {
+    experiment: "tool_search",
+    paper: "Chen et al. 2024, arXiv 2405.03553",
+    where: "Table 5, code-interleaved steps",
+    claim: "SBS(2, 5) with code execution beats greedy decoding with code execution",
+    a: "sbsExec@(2,5)/oracle-tools",
+    b: "greedyExec",
+  },
+  {
     experiment: "prm_labels",
     paper: "Luo et al. 2024, arXiv 2406.06592; Ma et al. 2025, arXiv 2509.24351",
     where: "abstracts",
@@ -149,7 +157,7 @@ export interface ClaimResult extends Claim {
   hi: number | null;
   /** The verifier of arm a, as the run's identity line names it (or its role when unrecorded). */
   verifier: string;
-  /** The run's command and date (null when there is no summary). */
+  /** The run's commands, earlier merged ones first, and its date (null when there is no summary). */
   command: string | null;
   finished: string | null;
 }
@@ -200,7 +208,9 @@ export async function testClaims(
       lo: null,
       hi: null,
       verifier: "—",
-      command: summary?.command ?? null,
+      command: summary
+        ? [...(summary.merged ?? []).map((m) => m.command), summary.command].join("`; `")
+        : null,
       finished: summary?.finished ?? null,
     };
     if (!summary) {

@@ -21,7 +21,12 @@ Deno.test("CLAIMS: every claim compares two arms its experiment runs, at the sam
 });
 
 /** A results folder with one experiment whose arm "a" is right on `aRight` of 3 problems. */
-async function fixture(aRight: boolean[], bRight: boolean[], identity?: object): Promise<string> {
+async function fixture(
+  aRight: boolean[],
+  bRight: boolean[],
+  identity?: object,
+  extra: object = {},
+): Promise<string> {
   const root = await Deno.makeTempDir();
   const dir = `${root}/toy`;
   await Deno.mkdir(dir);
@@ -32,6 +37,7 @@ async function fixture(aRight: boolean[], bRight: boolean[], identity?: object):
     limit: 3,
     command: "deno task repro toy --limit 3",
     finished: "2026-12-06T00:00:00.000Z",
+    ...extra,
     arms: [
       { config: "a", method: "best_of_n", scorer: "prm" },
       { config: "b", method: "sampling", scorer: "none" },
@@ -95,4 +101,15 @@ Deno.test("claimRows: points with signs and the CI", async () => {
   const row = claimRows([h])[0];
   assert.match(row["ours: a − b (points, 95% CI)"], /^`a` − `b`: \+66\.7 \[/);
   assert.equal(row.problems, "3");
+});
+
+Deno.test("runLines: a run merged from several commands names each, earliest first", async () => {
+  const root = await fixture([true, true, true], [false, false, false], undefined, {
+    merged: [{ command: "deno task repro toy --limit 3 --only b", finished: "x" }],
+  });
+  const rows = await testClaims(root, [claim]);
+  assert.match(
+    runLines(rows),
+    /`deno task repro toy --limit 3 --only b`; `deno task repro toy --limit 3` \(2026-12-06\)/,
+  );
 });
