@@ -1,14 +1,8 @@
 import assert from "node:assert/strict";
+import { runScript } from "../lib/runs/_run_script.ts";
 import { splitConfigs } from "./repro.ts";
 
-const run = async (args: string[]) => {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", new URL("./repro.ts", import.meta.url).pathname, ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
-};
+const run = (args: string[]) => runScript(new URL("./repro.ts", import.meta.url), args);
 
 Deno.test({
   name: "repro CLI: the run's identity leads records.jsonl; another seed is one refusing line",

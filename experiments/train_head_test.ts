@@ -1,17 +1,7 @@
 import assert from "node:assert/strict";
+import { runScript } from "../lib/runs/_run_script.ts";
 
-const run = async (args: string[]) => {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", new URL("./train_head.ts", import.meta.url).pathname, ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return {
-    code: out.code,
-    stdout: new TextDecoder().decode(out.stdout),
-    stderr: new TextDecoder().decode(out.stderr),
-  };
-};
+const run = (args: string[]) => runScript(new URL("./train_head.ts", import.meta.url), args);
 
 Deno.test({
   name: "train-head CLI: --source mcts extracts tree rows, --kind value trains on their Q",

@@ -1,18 +1,10 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
+import { runScript } from "../runs/_run_script.ts";
 
 const CLI = fileURLToPath(new URL("./cli.ts", import.meta.url));
 
-async function run(args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", CLI, ...args],
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+const run = (args: string[]) => runScript(CLI, args);
 
 Deno.test("grade CLI: malformed line in the middle → others graded, error names the line, exit 1", async () => {
   const dir = await Deno.makeTempDir();
