@@ -29,7 +29,7 @@
  */
 import type { Continuation, Policy } from "../core/types.ts";
 import { fork, rng } from "../core/random.ts";
-import { emptyColumns, type FeatureSet } from "./features.ts";
+import { emptyColumns, type FeatureSet, packRows } from "./features.ts";
 import type { FeatureModel } from "../rewards/head.ts";
 import type { LabelRecord } from "./label_problem.ts";
 import { type Judge, type LabelItem, type RolloutSampling, splitKeep } from "./rollout.ts";
@@ -235,8 +235,7 @@ export async function extractFeatures(
     o.onProblem?.(pi + 1);
   }
   const dim = o.model.dim;
-  const x = new Float32Array(chunks.length * dim);
-  chunks.forEach((h, i) => x.set(h, i * dim));
+  const x = packRows(chunks, dim);
   return {
     dim,
     count: chunks.length,

@@ -93,6 +93,20 @@ export function emptyColumns(): FeatureColumns {
 }
 
 /**
+ * Pack one hidden-state vector per row into the `count × dim` matrix of a feature set.
+ *
+ * @example
+ * ```ts
+ * packRows([new Float32Array([1, 2]), new Float32Array([3, 4])], 2); // Float32Array [1, 2, 3, 4]
+ * ```
+ */
+export function packRows(rows: readonly Float32Array[], dim: number): Float32Array {
+  const x = new Float32Array(rows.length * dim);
+  rows.forEach((h, i) => x.set(h, i * dim));
+  return x;
+}
+
+/**
  * Write a feature set to `dir` (`index.json` + `hidden.f32`), replacing what is there.
  *
  * @example

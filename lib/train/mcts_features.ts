@@ -28,7 +28,7 @@
  */
 import type { FeatureModel } from "../rewards/head.ts";
 import type { FeaturePolicy } from "./extract.ts";
-import { emptyColumns, type FeatureSet } from "./features.ts";
+import { emptyColumns, type FeatureSet, packRows } from "./features.ts";
 import type { MctsTreeRows } from "./mcts_data.ts";
 
 /** One problem's tree with what the features need about the problem. */
@@ -104,8 +104,7 @@ export async function mctsFeatures(
     o.onProblem?.(pi + 1);
   }
   const dim = o.model.dim;
-  const x = new Float32Array(chunks.length * dim);
-  chunks.forEach((h, i) => x.set(h, i * dim));
+  const x = packRows(chunks, dim);
   return {
     dim,
     count: chunks.length,
