@@ -12,10 +12,10 @@
  * @module
  */
 import { type Flags, parseCli, usage } from "../lib/runs/cli.ts";
-import { methods } from "../lib/search/registry.ts";
 import { ROOT } from "./backends.ts";
 import type { ExperimentSummary } from "./experiment.ts";
 import { compareArms } from "./notebook/paired.ts";
+import { armVerifier } from "./notebook/prose.ts";
 import { readRunFiles } from "./notebook/load.ts";
 import { markdown, readJson, replaceSection } from "./verifier_tables.ts";
 
@@ -155,31 +155,11 @@ export interface ClaimResult extends Claim {
   diff: number | null;
   lo: number | null;
   hi: number | null;
-  /** The verifier of arm a, as the run's identity line names it (or its role when unrecorded). */
+  /** The verifier of arm a, as the run recorded it (or its role's head when unrecorded). */
   verifier: string;
   /** The run's commands, earlier merged ones first, and its date (null when there is no summary). */
   command: string | null;
   finished: string | null;
-}
-
-/**
- * The verifier a run's arm used: from the records' identity line, else the role and a note; Q♯'s
- * token classifier is the `qsharp` head.
- */
-async function verifierOf(dir: string, role: string | undefined, method: string): Promise<string> {
-  if (methods[method]?.needs.classifier) return "qsharp head (token classifier)";
-  if (!role || role === "none") return "none";
-  let identity: { verifiers?: Record<string, unknown> } | undefined;
-  try {
-    const text = await Deno.readTextFile(`${dir}/records.jsonl`);
-    const first = text.slice(0, text.indexOf("\n"));
-    identity = first.startsWith('{"identity"') ? JSON.parse(first).identity : undefined;
-  } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound)) throw e;
-  }
-  const named = identity?.verifiers?.[role];
-  if (typeof named === "string") return named;
-  return identity ? role : `${role} head (run before identity lines)`;
 }
 
 /**
@@ -220,7 +200,14 @@ export async function testClaims(
     const { records } = await readRunFiles(dir, summary);
     const d = compareArms(records, c.a, c.b);
     const arm = summary.arms.find((a) => a.config === c.a);
-    const verifier = arm ? await verifierOf(dir, arm.scorer, arm.method) : "—";
+    const v = arm ? armVerifier(summary, arm) : null;
+    const verifier = !arm
+      ? "—"
+      : !v
+      ? "none"
+      : v.recorded || !v.name.endsWith(" head")
+      ? v.name
+      : `${v.name} (run before identity lines)`;
     if (!d || d.n === 0) {
       out.push({ ...none, verifier });
       continue;

@@ -37,6 +37,8 @@ async function fixture(
     limit: 3,
     command: "deno task repro toy --limit 3",
     finished: "2026-12-06T00:00:00.000Z",
+    // a run records its verifiers in the identity line and in the summary alike
+    ...(identity ? { extra: { verifiers: (identity as { verifiers?: unknown }).verifiers } } : {}),
     ...extra,
     arms: [
       { config: "a", method: "best_of_n", scorer: "prm" },

@@ -86,6 +86,31 @@ export function describeExperiment(exp: Experiment): HtmlView {
 }
 
 /**
+ * The verifier an arm of a run was scored by, or null when it uses none: a role (`prm`, `value`)
+ * is named by the verifier the run recorded for it (`summary.extra.verifiers`, `recorded` true);
+ * a run made before verifiers were recorded used the role's hidden-state head (`prm head`,
+ * `recorded` false); a token classifier is named after its method (`qsharp classifier`).
+ *
+ * @example
+ * ```ts
+ * armVerifier({ extra: { verifiers: { prm: "recompute-head" } } }, { method: "best_of_n", scorer: "prm" });
+ * // { name: "recompute-head", recorded: true }
+ * ```
+ */
+export function armVerifier(
+  summary: Pick<LoadedRun["summary"], "extra">,
+  arm: Pick<ArmSummary, "method" | "scorer">,
+): { name: string; recorded: boolean } | null {
+  const recorded = summary.extra?.verifiers as Record<string, unknown> | undefined;
+  const label = scorerLabel(arm);
+  if (!label || label === "none") return null;
+  const named = recorded?.[label];
+  if (typeof named === "string") return { name: named, recorded: true };
+  const head = !recorded && (label === "prm" || label === "value");
+  return { name: head ? `${label} head` : label, recorded: !!recorded };
+}
+
+/**
  * One line naming the verifier each method family of a run was scored by (e.g.
  * `recompute-head (bon, wmaj); oracle (pf)`), or null when no arm uses one. A role (`prm`,
  * `value`) is named by the verifier the run recorded for it (`summary.extra.verifiers`); a run
@@ -101,17 +126,10 @@ export function describeExperiment(exp: Experiment): HtmlView {
 export function verifierLine(
   summary: Pick<LoadedRun["summary"], "arms" | "extra">,
 ): string | null {
-  const recorded = summary.extra?.verifiers as Record<string, unknown> | undefined;
   const byScorer = new Map<string, string[]>();
   for (const a of summary.arms) {
-    const label = scorerLabel(a);
-    if (!label || label === "none") continue;
-    const named = recorded?.[label];
-    const scorer = typeof named === "string"
-      ? named
-      : !recorded && (label === "prm" || label === "value")
-      ? `${label} head`
-      : label;
+    const scorer = armVerifier(summary, a)?.name;
+    if (!scorer) continue;
     const family = a.config.split("@")[0];
     const families = byScorer.get(scorer) ?? [];
     if (!families.includes(family)) families.push(family);
