@@ -13,6 +13,7 @@ import { type FlagValue, methods, neededOptions } from "../lib/search/registry.t
 import { type Backend, type BackendFlags, fromRoot, ROOT, type ScorerKind } from "./backends.ts";
 import { fingerprint, guardFingerprint } from "./fingerprint.ts";
 import { runMethod, type RunRecord, summarize, type Summary } from "./harness.ts";
+import { shareSamples } from "./shared_samples.ts";
 
 /** One number from a paper, with where it comes from. */
 export interface PaperNumber {
@@ -121,6 +122,12 @@ export interface ArmSummary extends Summary {
   scorer: string;
   paperMethod?: string;
   budget?: number;
+  /**
+   * Problems whose samples this arm re-read from an earlier arm's identical draw in the same run
+   * (experiments/shared_samples.ts): their `wall_s` counts scoring and selection only, their
+   * tokens and calls are those of the draw. Absent when the arm drew every sample itself.
+   */
+  shared_samples?: number;
 }
 
 /** The contents of `results/<name>/summary.json`. */
@@ -203,14 +210,21 @@ export async function runExperiment(
   };
   // the wrapped policy is opened for the first arm that needs it and closed after the last
   const wrapped: { policy: Policy; close(): Promise<void> }[] = [];
+  // arms drawing the same seeded solutions (maj@N, ORM BoN@N, PRM wmaj@N) draw them once
+  const shared = shareSamples(options.backend.policy);
   const policyOf = async (arm: Arm) => {
-    if (!exp.policy || arm.rawPolicy) return options.backend.policy;
-    if (wrapped.length === 0) wrapped.push(await exp.policy.wrap(options.backend.policy, ctx));
+    if (!exp.policy || arm.rawPolicy) return shared.policy;
+    if (wrapped.length === 0) wrapped.push(await exp.policy.wrap(shared.policy, ctx));
     return wrapped[0].policy;
   };
   const records: RunRecord[][] = [];
+  const reread: number[] = [];
   try {
-    for (const arm of arms) records.push(await runArm(arm, await policyOf(arm)));
+    for (const arm of arms) {
+      const before = shared.hits();
+      records.push(await runArm(arm, await policyOf(arm)));
+      reread.push(shared.hits() - before);
+    }
   } finally {
     for (const w of wrapped) await w.close();
   }
@@ -254,6 +268,7 @@ export async function runExperiment(
       ...(arm.paperMethod ? { paperMethod: arm.paperMethod } : {}),
       ...(arm.budget ? { budget: arm.budget } : {}),
       ...summarize(records[i], options.seed),
+      ...(reread[i] > 0 ? { shared_samples: reread[i] } : {}),
     })),
     paperNumbers: exp.paperNumbers,
   };
