@@ -222,6 +222,12 @@ Deno.test("armRows and pickTrace / drawTrace", () => {
   const rows = armRows(summary);
   assert.deepEqual(rows[0]["accuracy %"], 30);
   assert.deepEqual(rows[0]["95% CI"], "[20.0,\u00a040.0]");
+  assert.equal(rows[0].samples, undefined); // no arm re-read another's samples
+  const shared = { ...summary, arms: [summary.arms[0], { ...summary.arms[1], shared_samples: 2 }] };
+  assert.deepEqual(armRows(shared).map((r) => r.samples), [
+    "drawn",
+    "re-read on 2 problems (s/problem = scoring only)",
+  ]);
   const traces: TraceRow[] = [
     { config: "a", id: "1", trace: { kind: "tree", nodes: [] } },
     {

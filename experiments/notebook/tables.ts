@@ -46,6 +46,12 @@ export function armRows(summary: ExperimentSummary): Record<string, unknown>[] {
       "policy calls/problem": round1(a.policy_calls / Math.max(1, a.n_problems)),
       "scorer calls/problem": round1(a.scorer_calls / Math.max(1, a.n_problems)),
     };
+    // an arm that re-read another arm's identical draw paid only for scoring it (shared_samples.ts)
+    if (summary.arms.some((x) => x.shared_samples)) {
+      row.samples = a.shared_samples
+        ? `re-read on ${a.shared_samples} problems (s/problem = scoring only)`
+        : "drawn";
+    }
     const steps = (a as { steps_per_solution?: number }).steps_per_solution;
     if (steps !== undefined) row["steps/solution"] = round1(steps);
     row["pass@k %"] = a.pass_at_k ? `${pct(a.pass_at_k.value)} (k=${a.pass_at_k.k})` : null;
