@@ -122,12 +122,6 @@ export interface ArmSummary extends Summary {
   scorer: string;
   paperMethod?: string;
   budget?: number;
-  /**
-   * Problems whose samples this arm re-read from an earlier arm's identical draw in the same run
-   * (experiments/shared_samples.ts): their `wall_s` counts scoring and selection only, their
-   * tokens and calls are those of the draw. Absent when the arm drew every sample itself.
-   */
-  shared_samples?: number;
 }
 
 /** The contents of `results/<name>/summary.json`. */
@@ -218,13 +212,8 @@ export async function runExperiment(
     return wrapped[0].policy;
   };
   const records: RunRecord[][] = [];
-  const reread: number[] = [];
   try {
-    for (const arm of arms) {
-      const before = shared.hits();
-      records.push(await runArm(arm, await policyOf(arm)));
-      reread.push(shared.hits() - before);
-    }
+    for (const arm of arms) records.push(await runArm(arm, await policyOf(arm)));
   } finally {
     for (const w of wrapped) await w.close();
   }
@@ -247,6 +236,7 @@ export async function runExperiment(
       concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
       label: `${exp.name}/${arm.config}`,
       identity: runIdentity,
+      reread: shared.reread,
     });
   }
   const summary: ExperimentSummary = {
@@ -268,7 +258,6 @@ export async function runExperiment(
       ...(arm.paperMethod ? { paperMethod: arm.paperMethod } : {}),
       ...(arm.budget ? { budget: arm.budget } : {}),
       ...summarize(records[i], options.seed),
-      ...(reread[i] > 0 ? { shared_samples: reread[i] } : {}),
     })),
     paperNumbers: exp.paperNumbers,
   };

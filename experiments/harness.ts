@@ -60,6 +60,12 @@ export interface RunRecord {
   steps?: number;
   /** Per-sample KL(π_guided ‖ π_ref), for methods that report it (Q#); absent otherwise. */
   kl?: number[];
+  /**
+   * True when the samples were re-read from another arm's identical draw in the same run
+   * (experiments/shared_samples.ts): `wall_ms` is then scoring and selection only, `tokens` and
+   * `policy_calls` those of the draw. Absent when the method drew them itself.
+   */
+  shared_samples?: true;
 }
 
 /** What {@linkcode runMethod} needs. */
@@ -93,6 +99,11 @@ export interface RunSpec {
    * dataset, grader version): the file's first line, checked on resume (`openRecords`).
    */
   identity?: Record<string, unknown>;
+  /**
+   * Whether the policy re-served this problem's samples from an earlier identical draw
+   * (`reread` of experiments/shared_samples.ts); asked once after each problem.
+   */
+  reread?: (problem: string) => boolean;
 }
 
 /** Key of a record in a file shared by several configurations. */
@@ -144,6 +155,7 @@ export async function runMethod(spec: RunSpec): Promise<RunRecord[]> {
     const seed = fork(spec.seed, problem.id);
     const result = await spec0.run(problem, spec.policy, spec.scorer, { ...spec.options, seed });
     const record = toRecord(config, spec.method, problem, result, seed);
+    if (spec.reread?.(problem.problem)) record.shared_samples = true;
     if (spec.traces && traceIds.has(problem.id)) {
       await appendJsonl(spec.traces, { config, id: problem.id, trace: result.trace });
     }
@@ -265,6 +277,11 @@ export interface Summary {
   vs_maj_at_k?: { mean: number; ci95: [number, number] };
   /** Mean {@linkcode RunRecord.steps} over the records that have it. */
   steps_per_solution?: number;
+  /**
+   * Records whose samples were re-read from another arm's identical draw
+   * ({@linkcode RunRecord.shared_samples}): their seconds are scoring only. Absent when none.
+   */
+  shared_samples?: number;
 }
 
 /**
@@ -296,6 +313,8 @@ export function summarize(records: readonly RunRecord[], seed: number): Summary 
     wall_s: wall,
     s_per_problem: n > 0 ? wall / n : 0,
   };
+  const shared = records.filter((r) => r.shared_samples).length;
+  if (shared > 0) summary.shared_samples = shared;
   const withSteps = records.filter((r) => r.steps !== undefined);
   if (withSteps.length > 0) {
     summary.steps_per_solution = withSteps.reduce((s, r) => s + r.steps!, 0) / withSteps.length;

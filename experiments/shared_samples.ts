@@ -2,8 +2,8 @@
  * One experiment's answer-selection arms share their samples: majority voting, ORM best-of-N
  * and PRM weighted voting at the same N draw the very same N solutions (same seeds), so the
  * policy is asked once and every later arm re-reads what the first one drew and only scores it.
- * What an arm did not generate itself is reported beside its cost (`shared_samples` in the
- * summary), so its seconds are never mistaken for the price of its samples.
+ * A record whose samples were re-read says so (`shared_samples`), and so does its arm's summary
+ * (how many), so its seconds are never mistaken for the price of its samples.
  *
  * Only whole-solution draws from the empty state with a seed and no logits hook are kept (what
  * `lib/search/sampling.ts` asks for); step-level searches never repeat a request, and keeping
@@ -17,6 +17,7 @@
  * await shared.policy.extend([shared.policy.start("2+3?")], { n: 4, stop: [], seed: 1 });
  * await shared.policy.extend([shared.policy.start("2+3?")], { n: 4, stop: [], seed: 1 }); // re-read
  * shared.hits(); // 1
+ * shared.reread("2+3?"); // true, and false when asked again
  * ```
  *
  * @module
@@ -28,6 +29,11 @@ export interface SharedSamples {
   policy: Policy;
   /** Requests answered from an earlier identical draw so far. */
   hits(): number;
+  /**
+   * Whether a problem's draw was re-served since the last time this was asked for it (asked once
+   * after each problem, so each arm's records say whose samples they hold).
+   */
+  reread(problem: string): boolean;
 }
 
 /** Whether a request is a seeded whole-solution draw from the empty state (kept and re-served). */
@@ -48,6 +54,7 @@ function keyOf(states: readonly SeqState[], options: ExtendOptions | undefined):
 export function shareSamples(inner: Policy): SharedSamples {
   const kept = new Map<string, Continuation[][]>();
   let hits = 0;
+  const served = new Set<string>();
   const policy: Policy = {
     name: inner.name,
     capabilities: inner.capabilities,
@@ -58,6 +65,7 @@ export function shareSamples(inner: Policy): SharedSamples {
       const old = kept.get(key);
       if (old) {
         hits++;
+        served.add(states[0].problem);
         return old.map((row) => row.map((c) => ({ ...c, state: { ...c.state } })));
       }
       const fresh = await inner.extend(states, options);
@@ -71,5 +79,5 @@ export function shareSamples(inner: Policy): SharedSamples {
     ...(inner.logprobs ? { logprobs: inner.logprobs.bind(inner) } : {}),
     ...(inner.release ? { release: inner.release.bind(inner) } : {}),
   };
-  return { policy, hits: () => hits };
+  return { policy, hits: () => hits, reread: (problem) => served.delete(problem) };
 }
