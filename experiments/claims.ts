@@ -137,10 +137,20 @@ export const CLAIMS: Claim[] = [
   },
   {
     experiment: "prm_labels",
-    paper: "Luo et al. 2024, arXiv 2406.06592; Ma et al. 2025, arXiv 2509.24351",
-    where: "abstracts",
-    claim: "best-of-N with a PRM from Monte-Carlo labels beats majority voting at N = 16",
-    a: "prm_bon@16",
+    paper: "Ma et al. 2025, arXiv 2509.24351",
+    where: "abstract",
+    claim:
+      "best-of-N with a PRM trained on AMCS Monte-Carlo labels beats majority voting at N = 16",
+    a: "prm_bon@16/amcs",
+    b: "maj@16",
+  },
+  {
+    experiment: "prm_labels",
+    paper: "Luo et al. 2024, arXiv 2406.06592",
+    where: "abstract",
+    claim: "weighted self-consistency with a PRM trained on OmegaPRM Monte-Carlo labels beats " +
+      "majority voting at N = 16",
+    a: "prm_wmaj@16/omegaprm",
     b: "maj@16",
   },
 ];

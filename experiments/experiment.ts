@@ -11,7 +11,7 @@ import { loadDataset } from "../lib/datasets/mod.ts";
 import { GRADER_VERSION } from "../lib/grading/mod.ts";
 import { type FlagValue, methods, neededOptions } from "../lib/search/registry.ts";
 import { type Backend, type BackendFlags, fromRoot, ROOT, type ScorerKind } from "./backends.ts";
-import { fingerprint, guardFingerprint } from "./fingerprint.ts";
+import { fingerprint, guardFingerprint, verifierFiles } from "./fingerprint.ts";
 import { runMethod, type RunRecord, summarize, type Summary } from "./harness.ts";
 import { shareSamples } from "./shared_samples.ts";
 
@@ -122,6 +122,8 @@ export interface ArmSummary extends Summary {
   scorer: string;
   paperMethod?: string;
   budget?: number;
+  /** SHA-256 of the trained files of the arm's own verifier ({@linkcode Arm.verifier}), if any. */
+  verifier_files?: Record<string, string>;
 }
 
 /** The contents of `results/<name>/summary.json`. */
@@ -251,13 +253,21 @@ export async function runExperiment(
     command: options.command ??
       `deno task repro ${exp.name} --limit ${problems.length} --seed ${options.seed}`,
     finished: new Date().toISOString(),
-    arms: arms.map((arm, i) => ({
-      config: arm.config,
-      method: arm.method,
-      scorer: arm.scorer ? fromRoot(arm.verifier ?? options.backend.verifier(arm.scorer)) : "none",
-      ...(arm.paperMethod ? { paperMethod: arm.paperMethod } : {}),
-      ...(arm.budget ? { budget: arm.budget } : {}),
-      ...summarize(records[i], options.seed),
+    arms: await Promise.all(arms.map(async (arm, i) => {
+      const files = arm.verifier
+        ? await verifierFiles(arm.verifier, options.backend.describe.heads)
+        : {};
+      return {
+        config: arm.config,
+        method: arm.method,
+        scorer: arm.scorer
+          ? fromRoot(arm.verifier ?? options.backend.verifier(arm.scorer))
+          : "none",
+        ...(arm.paperMethod ? { paperMethod: arm.paperMethod } : {}),
+        ...(arm.budget ? { budget: arm.budget } : {}),
+        ...(Object.keys(files).length > 0 ? { verifier_files: files } : {}),
+        ...summarize(records[i], options.seed),
+      };
     })),
     paperNumbers: exp.paperNumbers,
   };

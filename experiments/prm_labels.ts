@@ -9,13 +9,15 @@
  * the synthetic step checker's truth: per-step accuracy and error-class F1 with 95% CIs. Label
  * records go to `<dir>/labels.jsonl` (append-only, resumable).
  *
- * Part 2 (the arms): best-of-N with the trained PRM head (`models/heads/prm.json`, min over step
- * scores) against majority voting at N = 16, with at-k curves read from the same samples.
+ * Part 2 (the arms): selection with PRMs trained on each labeller's Monte-Carlo labels (AMCS
+ * best-of-N, OmegaPRM weighted self-consistency, Math-Shepherd best-of-N; min over step scores)
+ * and with the default PRM (the same head on the step checker's labels) against majority voting at
+ * N = 16, all on the same samples, with at-k curves read from them.
  *
  * @example
  * ```ts ignore
  * import { prmLabels } from "./prm_labels.ts";
- * prmLabels.arms.map((a) => a.config); // ["greedy", "maj@16", "prm_bon@16"]
+ * prmLabels.arms.map((a) => a.config); // ["greedy", "maj@16", "prm_bon@16", "prm_bon@16/amcs", ...]
  * ```
  *
  * @module
@@ -30,7 +32,9 @@ import {
   labelQuality,
   type LabelRecord,
 } from "../lib/train/mod.ts";
+import { fromRoot, ROOT } from "./backends.ts";
 import type { Arm, Experiment, ExperimentContext, PaperNumber } from "./experiment.ts";
+import { verifierFiles } from "./fingerprint.ts";
 import { qualityTable, syntheticJudge, syntheticTruth } from "./label.ts";
 import { armRecords, atKCurves, selections } from "./record_stats.ts";
 import { register } from "./registry.ts";
@@ -56,7 +60,56 @@ export const PRM_N = 16;
 
 const sampling = { n: PRM_N, temperature: 0.8, maxTokens: SOLUTION_TOKENS };
 
-/** The arms: greedy, majority voting and PRM best-of-N on the same N. */
+/**
+ * Heads trained on one labeller's Monte-Carlo step labels (the label-source study, README "Label
+ * source → PRM quality → best-of-N": `deno task label --method all --split train --limit 300
+ * --budget 64 --seed 3`, then `deno task train-verifier --source S --hidden 8`), the same
+ * re-computation head as the default, which is trained on the step checker's labels instead.
+ */
+export const MC_LABEL_HEADS = {
+  "math-shepherd": `${ROOT}results/label_sources/math-shepherd.json`,
+  omegaprm: `${ROOT}results/label_sources/omegaprm.json`,
+  amcs: `${ROOT}results/label_sources/amcs.json`,
+} as const;
+
+/**
+ * Selection with a PRM from Monte-Carlo labels, each as its paper uses it: AMCS reports
+ * PRM-guided best-of-N, OmegaPRM weighted self-consistency (each answer weighted by the sum of
+ * its solutions' min step score), Math-Shepherd best-of-N.
+ */
+const MC_LABEL_ARMS: Arm[] = [
+  {
+    config: `prm_bon@${PRM_N}/amcs`,
+    method: "best_of_n",
+    options: { ...sampling, aggregation: "min" },
+    scorer: "prm",
+    verifier: `recompute-head=${MC_LABEL_HEADS.amcs}`,
+    budget: PRM_N,
+    paperMethod: "PRM-guided selection",
+  },
+  {
+    config: `prm_wmaj@${PRM_N}/omegaprm`,
+    method: "sampling",
+    options: { ...sampling, select: "weighted", aggregation: "min" },
+    scorer: "prm",
+    verifier: `recompute-head=${MC_LABEL_HEADS.omegaprm}`,
+    budget: PRM_N,
+    paperMethod: "OmegaPRM PRM + weighted self-consistency",
+  },
+  {
+    config: `prm_bon@${PRM_N}/math-shepherd`,
+    method: "best_of_n",
+    options: { ...sampling, aggregation: "min" },
+    scorer: "prm",
+    verifier: `recompute-head=${MC_LABEL_HEADS["math-shepherd"]}`,
+    budget: PRM_N,
+  },
+];
+
+/**
+ * The arms: greedy, majority voting, best-of-N with the default PRM (checker labels) and
+ * selection with PRMs from each labeller's Monte-Carlo labels, all on the same N samples.
+ */
 export const PRM_ARMS: Arm[] = [
   {
     config: "greedy",
@@ -71,13 +124,14 @@ export const PRM_ARMS: Arm[] = [
     budget: PRM_N,
   },
   {
+    // the default PRM (models/verifiers/recompute.json): trained on the step checker's labels
     config: `prm_bon@${PRM_N}`,
     method: "best_of_n",
     options: { ...sampling, aggregation: "min" },
     scorer: "prm",
     budget: PRM_N,
-    paperMethod: "PRM-guided selection",
   },
+  ...MC_LABEL_ARMS,
 ];
 
 const AMCS_ABS = "Ma et al., arXiv 2509.24351v1, abstract (docs/paper-tables.md §3)";
@@ -220,24 +274,30 @@ export async function labelQualityRun(
   return { rows, problems: problems.length, file: path };
 }
 
-/** The card of the PRM head the arms used (what it was trained on, its held-out metrics). */
-async function prmHeadCard(headsDir: string): Promise<unknown> {
-  try {
-    const doc = JSON.parse(await Deno.readTextFile(`${headsDir}/prm.json`));
-    return { file: `${headsDir}/prm.json`, card: doc.card ?? null };
-  } catch (e) {
-    return { file: `${headsDir}/prm.json`, error: e instanceof Error ? e.message : String(e) };
+/**
+ * The card of each PRM the arms used (what it was trained on, its held-out metrics), by arm: the
+ * default role's verifier for `prm_bon@16`, each arm's own head for the Monte-Carlo-label arms.
+ */
+async function prmCards(ctx: ExperimentContext): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const arm of PRM_ARMS.filter((a) => a.scorer === "prm")) {
+    const spec = arm.verifier ?? ctx.backend.verifier("prm");
+    const files = Object.keys(await verifierFiles(spec, ctx.backend.describe.heads));
+    if (files.length === 0) {
+      out[arm.config] = { verifier: fromRoot(spec), card: null };
+      continue;
+    }
+    try {
+      const path = files[0].startsWith("/") ? files[0] : `${ROOT}${files[0]}`;
+      const doc = JSON.parse(await Deno.readTextFile(path));
+      out[arm.config] = { verifier: fromRoot(spec), file: files[0], card: doc.card ?? null };
+    } catch (e) {
+      out[arm.config] = { verifier: fromRoot(spec), file: files[0], error: String(e) };
+    }
   }
+  return out;
 }
 
-/**
- * Part 1 (label quality) and the selections / at-k curves of the arms.
- *
- * @example
- * ```ts ignore
- * const extra = await prmLabelsExtra(ctx);
- * ```
- */
 export async function prmLabelsExtra(ctx: ExperimentContext): Promise<Record<string, unknown>> {
   const labels = await labelQualityRun(ctx);
   const ids = ctx.problems.map((p) => p.id);
@@ -253,7 +313,7 @@ export async function prmLabelsExtra(ctx: ExperimentContext): Promise<Record<str
       budgets: [...LABEL_BUDGETS],
       k: LABEL_K,
       sampling: LABEL_SAMPLING,
-      file: labels.file,
+      file: fromRoot(labels.file),
       rows: labels.rows,
       table: qualityTable(labels.rows),
       notes: [
@@ -263,7 +323,7 @@ export async function prmLabelsExtra(ctx: ExperimentContext): Promise<Record<str
         "a per-problem bootstrap (500 rounds); labelled prefixes deduplicated within a problem",
       ],
     },
-    prmHead: await prmHeadCard(ctx.backend.describe.heads),
+    prmHeads: await prmCards(ctx),
     selections: sel,
     curves: bon
       ? {
