@@ -234,36 +234,44 @@ async function runNotebooks(
     const sourceText = await Deno.readTextFile(ipynb);
     log(`[${i + 1}/${names.length}] executing ${relative(Deno.cwd(), ipynb) || ipynb} ...`);
     const started = performance.now();
-    let output: Deno.CommandOutput;
-    try {
-      output = await new Deno.Command("jupyter", {
-        args: [
-          "nbconvert",
-          "--config",
-          NBCONVERT_CONFIG,
-          "--execute",
-          "--to",
-          inPlace ? "notebook" : "html",
-          `--ExecutePreprocessor.timeout=${options.timeoutS ?? 900}`,
-          "--ExecutePreprocessor.record_timing=False",
-          "--ExecutePreprocessor.kernel_name=deno",
-          "--output-dir",
-          outDir,
-          "--output",
-          name,
-          ipynb,
-        ],
-        cwd: dir,
-        env,
-        stdin: "null",
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-    } catch (e) {
-      if (e instanceof Deno.errors.NotFound) {
-        throw new Error("`jupyter` not found: install it with `bash .ci/setup.sh`");
+    const execute = async (): Promise<Deno.CommandOutput> => {
+      try {
+        return await new Deno.Command("jupyter", {
+          args: [
+            "nbconvert",
+            "--config",
+            NBCONVERT_CONFIG,
+            "--execute",
+            "--to",
+            inPlace ? "notebook" : "html",
+            `--ExecutePreprocessor.timeout=${options.timeoutS ?? 900}`,
+            "--ExecutePreprocessor.record_timing=False",
+            "--ExecutePreprocessor.kernel_name=deno",
+            "--output-dir",
+            outDir,
+            "--output",
+            name,
+            ipynb,
+          ],
+          cwd: dir,
+          env,
+          stdin: "null",
+          stdout: "piped",
+          stderr: "piped",
+        }).output();
+      } catch (e) {
+        if (e instanceof Deno.errors.NotFound) {
+          throw new Error("`jupyter` not found: install it with `bash .ci/setup.sh`");
+        }
+        throw e;
       }
-      throw e;
+    };
+    let output = await execute();
+    // The Deno kernel now and then sends a corrupted message frame (jupyter_client: "Invalid
+    // Signature"): a transport fault, not the notebook's, so the notebook runs once more.
+    if (!output.success && /Invalid Signature/.test(new TextDecoder().decode(output.stderr))) {
+      log(`  kernel message corrupted (Invalid Signature); executing ${name} once more`);
+      output = await execute();
     }
     let seconds = (performance.now() - started) / 1000;
     let failure: { summary: string; tail: string[] } | undefined;
