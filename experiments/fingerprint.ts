@@ -36,6 +36,27 @@ async function hashFiles(model: string, heads: string) {
 const startHashes = hashFiles(EMBEDDED_MODEL, HEADS_DIR);
 
 /**
+ * The trained files a verifier spec reads, as paths (none for `logprob`, `recompute`, the oracles
+ * and URLs).
+ *
+ * @example
+ * ```ts ignore
+ * verifierPaths("recompute-head=results/label_sources/amcs.json", HEADS_DIR); // that file
+ * ```
+ */
+export function verifierPaths(spec: string, heads: string): string[] {
+  return spec === "recompute-head"
+    ? [`${VERIFIERS_DIR}/recompute.json`]
+    : spec.startsWith("recompute-head=")
+    ? [spec.slice(spec.indexOf("=") + 1)]
+    : /^(prm|value|twist)(-head)?$/.test(spec)
+    ? [`${heads}/${spec.replace("-head", "")}.json`]
+    : spec.includes("/") && !/^https?:/.test(spec)
+    ? [`${spec}/onnx/model.onnx`]
+    : [];
+}
+
+/**
  * The trained files a verifier spec reads, with their SHA-256 (none for `logprob`, `recompute`,
  * the oracles and URLs): what must not change under records that used it.
  *
@@ -45,17 +66,8 @@ const startHashes = hashFiles(EMBEDDED_MODEL, HEADS_DIR);
  * ```
  */
 export async function verifierFiles(spec: string, heads: string): Promise<Record<string, string>> {
-  const files = spec === "recompute-head"
-    ? [`${VERIFIERS_DIR}/recompute.json`]
-    : spec.startsWith("recompute-head=")
-    ? [spec.slice(spec.indexOf("=") + 1)]
-    : /^(prm|value|twist)(-head)?$/.test(spec)
-    ? [`${heads}/${spec.replace("-head", "")}.json`]
-    : spec.includes("/") && !/^https?:/.test(spec)
-    ? [`${spec}/onnx/model.onnx`]
-    : [];
   const out: Record<string, string> = {};
-  for (const f of files) out[fromRoot(f)] = await fileSha256(f);
+  for (const f of verifierPaths(spec, heads)) out[fromRoot(f)] = await fileSha256(f);
   return out;
 }
 

@@ -34,7 +34,7 @@ import {
 } from "../lib/train/mod.ts";
 import { fromRoot, ROOT } from "./backends.ts";
 import type { Arm, Experiment, ExperimentContext, PaperNumber } from "./experiment.ts";
-import { verifierFiles } from "./fingerprint.ts";
+import { verifierPaths } from "./fingerprint.ts";
 import { qualityTable, syntheticJudge, syntheticTruth } from "./label.ts";
 import { armRecords, atKCurves, selections } from "./record_stats.ts";
 import { register } from "./registry.ts";
@@ -282,22 +282,29 @@ async function prmCards(ctx: ExperimentContext): Promise<Record<string, unknown>
   const out: Record<string, unknown> = {};
   for (const arm of PRM_ARMS.filter((a) => a.scorer === "prm")) {
     const spec = arm.verifier ?? ctx.backend.verifier("prm");
-    const files = Object.keys(await verifierFiles(spec, ctx.backend.describe.heads));
-    if (files.length === 0) {
+    const [file] = verifierPaths(spec, ctx.backend.describe.heads);
+    if (file === undefined) {
       out[arm.config] = { verifier: fromRoot(spec), card: null };
       continue;
     }
     try {
-      const path = files[0].startsWith("/") ? files[0] : `${ROOT}${files[0]}`;
-      const doc = JSON.parse(await Deno.readTextFile(path));
-      out[arm.config] = { verifier: fromRoot(spec), file: files[0], card: doc.card ?? null };
+      const doc = JSON.parse(await Deno.readTextFile(file));
+      out[arm.config] = { verifier: fromRoot(spec), file: fromRoot(file), card: doc.card ?? null };
     } catch (e) {
-      out[arm.config] = { verifier: fromRoot(spec), file: files[0], error: String(e) };
+      out[arm.config] = { verifier: fromRoot(spec), file: fromRoot(file), error: String(e) };
     }
   }
   return out;
 }
 
+/**
+ * Part 1 (label quality) and the selections / at-k curves of the arms.
+ *
+ * @example
+ * ```ts ignore
+ * const extra = await prmLabelsExtra(ctx);
+ * ```
+ */
 export async function prmLabelsExtra(ctx: ExperimentContext): Promise<Record<string, unknown>> {
   const labels = await labelQualityRun(ctx);
   const ids = ctx.problems.map((p) => p.id);
