@@ -163,7 +163,9 @@ export function deviceFlag(value: string | undefined): "cpu" | "cuda" | undefine
 export function fromRoot(path: string): string {
   // a verifier spec `name=PATH` (recompute-head=FILE) keeps its name
   const eq = path.indexOf("=");
-  if (eq > 0 && !path.includes("://")) return path.slice(0, eq + 1) + fromRoot(path.slice(eq + 1));
+  if (eq > 0 && !path.slice(0, eq).includes("/")) {
+    return path.slice(0, eq + 1) + fromRoot(path.slice(eq + 1));
+  }
   return path.startsWith(ROOT) ? path.slice(ROOT.length) : path;
 }
 

@@ -16,7 +16,6 @@
  * const shared = shareSamples(policy);
  * await shared.policy.extend([shared.policy.start("2+3?")], { n: 4, stop: [], seed: 1 });
  * await shared.policy.extend([shared.policy.start("2+3?")], { n: 4, stop: [], seed: 1 }); // re-read
- * shared.hits(); // 1
  * shared.reread("2+3?"); // true, and false when asked again
  * ```
  *
@@ -24,11 +23,9 @@
  */
 import type { Continuation, ExtendOptions, Policy, SeqState } from "../lib/core/types.ts";
 
-/** A policy that re-serves repeated whole-solution draws, and how many it re-served. */
+/** A policy that re-serves repeated whole-solution draws, and which problems it re-served. */
 export interface SharedSamples {
   policy: Policy;
-  /** Requests answered from an earlier identical draw so far. */
-  hits(): number;
   /**
    * Whether a problem's draw was re-served since the last time this was asked for it (asked once
    * after each problem, so each arm's records say whose samples they hold).
@@ -53,7 +50,6 @@ function keyOf(states: readonly SeqState[], options: ExtendOptions | undefined):
  */
 export function shareSamples(inner: Policy): SharedSamples {
   const kept = new Map<string, Continuation[][]>();
-  let hits = 0;
   const served = new Set<string>();
   const policy: Policy = {
     name: inner.name,
@@ -64,7 +60,6 @@ export function shareSamples(inner: Policy): SharedSamples {
       if (key === null) return await inner.extend(states, options);
       const old = kept.get(key);
       if (old) {
-        hits++;
         served.add(states[0].problem);
         return old.map((row) => row.map((c) => ({ ...c, state: { ...c.state } })));
       }
@@ -79,5 +74,5 @@ export function shareSamples(inner: Policy): SharedSamples {
     ...(inner.logprobs ? { logprobs: inner.logprobs.bind(inner) } : {}),
     ...(inner.release ? { release: inner.release.bind(inner) } : {}),
   };
-  return { policy, hits: () => hits, reread: (problem) => served.delete(problem) };
+  return { policy, reread: (problem) => served.delete(problem) };
 }

@@ -33,6 +33,7 @@ import { scorerLabel } from "./paper_vs_ours.ts";
  * ```
  */
 export function armRows(summary: ExperimentSummary): Record<string, unknown>[] {
+  const anyShared = summary.arms.some((x) => x.shared_samples);
   return summary.arms.map((a) => {
     const row: Record<string, unknown> = {
       arm: a.config,
@@ -47,7 +48,7 @@ export function armRows(summary: ExperimentSummary): Record<string, unknown>[] {
       "scorer calls/problem": round1(a.scorer_calls / Math.max(1, a.n_problems)),
     };
     // an arm that re-read another arm's identical draw paid only for scoring it (shared_samples.ts)
-    if (summary.arms.some((x) => x.shared_samples)) {
+    if (anyShared) {
       row.samples = a.shared_samples
         ? `re-read on ${a.shared_samples} problems (s/problem = scoring only)`
         : "drawn";
