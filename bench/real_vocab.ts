@@ -5,12 +5,17 @@
  * template), top-p sampling (temperature 0.8, top-p 0.95), a stop string and logprobs.
  *
  * The figure is `nonModelShare`: the share of a `generate` call's wall time spent outside
- * `session.run` (the runner's `decodeRunMs` and `prefillRunMs` counters), i.e. what the runner
- * itself costs per token (feeds, logits to token: temperature, top-p, sampling, log-probabilities;
- * detokenizing, stop checks, batch packing). The graph of this model is tiny (its cost is mostly
- * the 151,936-wide output layer), so this is close to the worst case for the share: a real
- * Qwen2's layers would add model time, not runner time. Prompts are encoded before the timed
- * call, so the share is decoding's. Target: at most 0.25.
+ * `session.run`, i.e. in the runner's JavaScript (feeds, the tokens near each row's top, the
+ * draw, log-probabilities, detokenizing, stop checks, batch packing). The runner's native sampler
+ * (`lib/models/onnx/native_sampler.ts`) does the passes over all 151,936 logits in its own
+ * `session.run`, reported apart (`perStepMs.sampler`, and `outsideModelShare`, the share outside
+ * the model's graph: sampler and JavaScript). The same work runs once more with the sampler off
+ * (every row's full pass in JavaScript): `fullPass` gives its figures and `sameTokens` the share
+ * of sampled tokens that both give (the native path is exact but for the float32 tail sum, see
+ * `chooseTokenNear`). The graph of this model is tiny (its cost is mostly the 151,936-wide
+ * output layer), so this is close to the worst case for the shares: a real Qwen2's layers would
+ * add model time, not runner time. Prompts are encoded before the timed call. Target for
+ * `nonModelShare`: at most 0.25.
  *
  * ```sh
  * deno run -A bench/real_vocab.ts [--tokens 64] [--reps 3] [--threads 2]
@@ -43,6 +48,23 @@ export interface RealVocabOptions {
   temperature?: number;
   /** Top-p (default 0.95). */
   topP?: number;
+  /** Also decode once with the native sampler off, for `fullPass` and `sameTokens` (default true). */
+  compareFullPass?: boolean;
+}
+
+/** One timed `generate` call. */
+export interface RealVocabRun {
+  /** Wall and CPU time of the call, ms. */
+  wall: number;
+  cpu: number;
+  /** Wall time inside the model's `session.run`, ms. */
+  sessionRunMs: number;
+  /** Wall time inside the native sampler's `session.run`, ms. */
+  samplerRunMs: number;
+  /** Share of wall time outside every `session.run` (the runner's JavaScript). */
+  nonModelShare: number;
+  /** Share of wall time outside the model's `session.run` (sampler and JavaScript). */
+  outsideModelShare: number;
 }
 
 /** What {@linkcode benchRealVocab} measures. */
@@ -57,14 +79,27 @@ export interface RealVocabResult {
   settings: { temperature: number; topP: number; stop: string[]; tokensPerRow: number };
   /** Tokens generated per repetition (all rows). */
   tokens: number;
-  /** Each repetition: wall and CPU time of the call, and wall time inside `session.run` (ms). */
-  runs: { wall: number; cpu: number; sessionRunMs: number; nonModelShare: number }[];
+  /** Each repetition. */
+  runs: RealVocabRun[];
   /** Tokens per second of the fastest repetition (wall and CPU). */
   tokPerS: Span;
-  /** Median over repetitions of the share of wall time outside `session.run`. */
+  /** Median over repetitions of the share of wall time outside every `session.run`. */
   nonModelShare: number;
-  /** Per decode step of the median repetition: ms inside `session.run` and outside it. */
-  perStepMs: { model: number; other: number };
+  /** Median over repetitions of the share of wall time outside the model's `session.run`. */
+  outsideModelShare: number;
+  /**
+   * Per decode step of the median repetition, ms: in the model's `session.run`, in the native
+   * sampler's, and the rest (JavaScript).
+   */
+  perStepMs: { model: number; sampler: number; other: number };
+  /** Rows per repetition that the native sampler left to the full pass. */
+  samplerFallbacks: number;
+  /** The same call with the native sampler off (one repetition), when compared. */
+  fullPass:
+    | { tokPerS: Span; nonModelShare: number; perStepMs: { model: number; other: number } }
+    | null;
+  /** Share of sampled tokens equal in both, position by position (null when not compared). */
+  sameTokens: number | null;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
@@ -87,64 +122,116 @@ export async function benchRealVocab(options: RealVocabOptions = {}): Promise<Re
   const temperature = options.temperature ?? 0.8;
   const topP = options.topP ?? 0.95;
   const stop = ["\n\nProblem:"];
+  const problems: string[] = [];
+  for await (const p of readMath500({ limit: B })) problems.push(p.problem);
+  const opts: GenerateOptions = {
+    n: 1,
+    stop,
+    includeStop: true,
+    maxTokens: N,
+    seed: 0,
+    sampling: { temperature, topK: 0, topP, minP: 0 },
+    ignoreEos: true,
+  };
+  const native = await decodeTimed(model, problems, opts, reps, options, true);
+  const full = options.compareFullPass === false
+    ? null
+    : await decodeTimed(model, problems, opts, 1, options, false);
+  let same = 0;
+  if (full) {
+    native.tokens.forEach((row, i) => {
+      for (let t = 0; t < row.length && row[t] === full.tokens[i][t]; t++) same++;
+    });
+  }
+  const total = native.tokens.reduce((a, r) => a + r.length, 0);
+  return {
+    model,
+    vocabSize: native.vocabSize,
+    batch: B,
+    settings: { temperature, topP, stop, tokensPerRow: N },
+    tokens: total,
+    runs: native.runs,
+    tokPerS: native.tokPerS,
+    nonModelShare: median(native.runs.map((x) => x.nonModelShare)),
+    outsideModelShare: median(native.runs.map((x) => x.outsideModelShare)),
+    perStepMs: native.perStepMs,
+    samplerFallbacks: native.fallbacks,
+    fullPass: full
+      ? {
+        tokPerS: full.tokPerS,
+        nonModelShare: full.runs[0].nonModelShare,
+        perStepMs: { model: full.perStepMs.model, other: full.perStepMs.other },
+      }
+      : null,
+    sameTokens: full ? same / total : null,
+  };
+}
+
+/** Load the model (native sampler on or off), decode `reps` times, time each call. */
+async function decodeTimed(
+  model: string,
+  problems: string[],
+  opts: GenerateOptions,
+  reps: number,
+  options: RealVocabOptions,
+  nativeSampling: boolean,
+) {
   const policy = await createOnnxPolicy(model, {
     intraOpNumThreads: options.threads ?? 2,
     allowSpinning: options.allowSpinning ?? false,
+    nativeSampling,
   });
   const { runner } = policy;
   try {
-    const problems: string[] = [];
-    for await (const p of readMath500({ limit: B })) problems.push(p.problem);
     const nodes = problems.map((p) => runner.cache.nodeFor(runner.codec.promptIds(p)));
     await runner.encode(nodes.map((node) => ({ node }))); // prompts cached: decoding is timed
     const requests = nodes.map((node, i) => ({ node, state: { problem: problems[i], text: "" } }));
-    const opts: GenerateOptions = {
-      n: 1,
-      stop,
-      includeStop: true,
-      maxTokens: N,
-      seed: 0,
-      sampling: { temperature, topK: 0, topP, minP: 0 },
-      ignoreEos: true,
-    };
     // warm-up: allocator arenas, first-run graph setup
     await runner.generate(requests, { ...opts, maxTokens: 2 });
-    const runs: RealVocabResult["runs"] = [];
-    let tokens = 0;
-    let steps = 0;
-    const stepsOf: number[] = [];
+    const runs: RealVocabRun[] = [];
+    const steps: number[] = [];
+    let tokens: number[][] = [];
+    let fallbacks = 0;
     for (let r = 0; r < reps; r++) {
       const c = runner.counters;
-      const inRun0 = c.decodeRunMs + c.prefillRunMs;
+      const model0 = c.decodeRunMs + c.prefillRunMs;
+      const sampler0 = c.samplerRunMs;
       const steps0 = c.decodeRuns;
+      const fallbacks0 = c.samplerFallbacks;
       const t0 = mark();
       const out = await runner.generate(requests, opts);
       const span = since(t0);
-      const sessionRunMs = c.decodeRunMs + c.prefillRunMs - inRun0;
-      tokens = out.flat().reduce((a, g) => a + g.tokens.length, 0);
-      steps = c.decodeRuns - steps0;
-      stepsOf.push(steps);
-      runs.push({ ...span, sessionRunMs, nonModelShare: 1 - sessionRunMs / span.wall });
+      const sessionRunMs = c.decodeRunMs + c.prefillRunMs - model0;
+      const samplerRunMs = c.samplerRunMs - sampler0;
+      tokens = out.map((g) => g[0].tokens);
+      steps.push(c.decodeRuns - steps0);
+      fallbacks = c.samplerFallbacks - fallbacks0;
+      runs.push({
+        ...span,
+        sessionRunMs,
+        samplerRunMs,
+        nonModelShare: 1 - (sessionRunMs + samplerRunMs) / span.wall,
+        outsideModelShare: 1 - sessionRunMs / span.wall,
+      });
     }
-    const mid = runs.map((x, i) => ({ x, i })).sort((a, b) =>
-      a.x.nonModelShare - b.x.nonModelShare
-    )[runs.length >> 1];
-    const best = runs.reduce((a, b) => (b.wall < a.wall ? b : a));
-    const bestCpu = Math.min(...runs.map((x) =>
-      x.cpu
-    ));
+    const order = runs.map((_, i) => i).sort((a, b) =>
+      runs[a].nonModelShare - runs[b].nonModelShare
+    );
+    const mid = order[runs.length >> 1];
+    const m = runs[mid];
+    const n = tokens.reduce((a, r) => a + r.length, 0);
+    const bestWall = Math.min(...runs.map((x) => x.wall));
+    const bestCpu = Math.min(...runs.map((x) => x.cpu));
     return {
-      model,
       vocabSize: runner.vocabSize,
-      batch: B,
-      settings: { temperature, topP, stop, tokensPerRow: N },
-      tokens,
       runs,
-      tokPerS: { wall: (tokens / best.wall) * 1000, cpu: (tokens / bestCpu) * 1000 },
-      nonModelShare: median(runs.map((x) => x.nonModelShare)),
+      tokens,
+      fallbacks,
+      tokPerS: { wall: (n / bestWall) * 1000, cpu: (n / bestCpu) * 1000 },
       perStepMs: {
-        model: mid.x.sessionRunMs / stepsOf[mid.i],
-        other: (mid.x.wall - mid.x.sessionRunMs) / stepsOf[mid.i],
+        model: m.sessionRunMs / steps[mid],
+        sampler: m.samplerRunMs / steps[mid],
+        other: (m.wall - m.sessionRunMs - m.samplerRunMs) / steps[mid],
       },
     };
   } finally {

@@ -18,7 +18,9 @@
  *   shared-prefix cache, tokens generated vs encoded; `treeReuseSpeedup` (target 3);
  * - **real vocabulary** (`bench/real_vocab.ts`): `models/random-qwen2` (Qwen2, random weights,
  *   151,936 tokens), batch 16, top-p sampling with logprobs and a stop string on MATH500 prompts;
- *   `nonModelShare`, the share of wall time outside `session.run` (target at most 0.25);
+ *   `nonModelShare`, the share of wall time outside `session.run` (target at most 0.25), with the
+ *   native sampler's own run apart (`outsideModelShare`: sampler and JavaScript), and the same
+ *   decode with the sampler off (`realVocab.fullPass`, `realVocab.sameTokens`);
  * - **memory**: peak resident set size (VmHWM) of the process.
  *
  * Each timing is the best of several repetitions, interleaved between the compared paths, and is
@@ -420,6 +422,10 @@ export async function benchRunner(
     treeReuseSpeedup: treeSearch.treeReuseSpeedup,
     realVocab,
     nonModelShare: realVocab.nonModelShare,
+    outsideModelShare: realVocab.outsideModelShare,
+    nativeSamplerSpeedup: realVocab.fullPass
+      ? realVocab.tokPerS.wall / realVocab.fullPass.tokPerS.wall
+      : null,
     cache: runner.cache.stats(),
     peakRssMB: peakRssMB(),
     loadAverage: Deno.loadavg(),

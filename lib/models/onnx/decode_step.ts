@@ -29,7 +29,16 @@
 import { fork, type Rng, rng } from "../../core/random.ts";
 import type { FinishReason, LogitsHook, SeqState } from "../../core/types.ts";
 import type { CacheNode } from "./kv_cache.ts";
-import { argmax, chooseToken, logSumExp, sampleToken, type SamplingParams } from "./sampling.ts";
+import {
+  argmax,
+  chooseToken,
+  chooseTokenNear,
+  logSumExp,
+  nearEligible,
+  sampleToken,
+  type SamplingParams,
+} from "./sampling.ts";
+import type { NearTop } from "./native_sampler.ts";
 import { findStop } from "./stops.ts";
 import { createDetokenizer, type Detokenizer } from "./tokenizer.ts";
 
@@ -274,6 +283,12 @@ export interface StepLogits {
   logitsLen: number;
   /** Final hidden states `[B, hidden]` (one position per row), or null. */
   hidden: Float32Array | null;
+  /**
+   * The native sampler's summary of the rows' last logits (`native_sampler.ts`), when it ran:
+   * rows without a hook then choose from the tokens near the top, and fall back to the full
+   * pass (counted in its `fallbacks`) where that cannot decide.
+   */
+  near?: NearTop | null;
 }
 
 /**
@@ -308,6 +323,7 @@ export async function decodeStep(
   const Hd = out.hidden ? out.hidden.length / B : 0;
   const keep: DecodeRow[] = [];
   let raw: Float32Array | null = null; // the raw row of a hooked row, one buffer for the step
+  const near = out.near ?? null;
   for (let r = 0; r < B; r++) {
     const row = rows[r];
     row.lenKv += 1;
@@ -331,7 +347,10 @@ export async function decodeStep(
       lp = raw[tok] - lse;
     } else {
       // no hook: the token and logSumExp in the same passes over the row
-      const choice = chooseToken(logits, row.sampling, row.rng?.uniform);
+      const eligible = near !== null && nearEligible(row.sampling, V);
+      let choice = eligible ? nearChoice(near, r, logits, row) : null;
+      if (eligible && !choice) near.fallbacks++;
+      choice ??= chooseToken(logits, row.sampling, row.rng?.uniform);
       tok = choice.token;
       lp = logits[tok] - choice.logSumExp;
     }
@@ -340,6 +359,25 @@ export async function decodeStep(
     else finish(row, r, end);
   }
   return keep;
+}
+
+/** Row r's choice from the native sampler's summary (null: the full pass must choose). */
+function nearChoice(near: NearTop, r: number, logits: Float32Array, row: DecodeRow) {
+  const V = near.vocab;
+  return chooseTokenNear(
+    logits,
+    {
+      max: near.max[r],
+      keep: near.keep.subarray(r * V, (r + 1) * V),
+      span: near.span,
+      sumT: near.sumT[r],
+      floorExpT: near.floorExpT[r],
+      sum: near.sum[r],
+      floorExp: near.floorExp[r],
+    },
+    row.sampling,
+    row.rng?.uniform,
+  );
 }
 
 /**

@@ -19,6 +19,8 @@ export interface ModelShape {
   headDim: number;
   /** Width of the residual stream (`hidden_size`): the length of a hidden-state vector. */
   hiddenSize: number;
+  /** Width of the feed-forward layer (`intermediate_size`, else 4 × `hidden_size`). */
+  intermediateSize: number;
   /** Vocabulary size (`vocab_size`). */
   vocabSize: number;
   /** Longest sequence the positions support (`max_position_embeddings`), or Infinity. */
@@ -132,6 +134,9 @@ export function modelShape(
     numKvHeads,
     headDim,
     hiddenSize,
+    intermediateSize: typeof config.intermediate_size === "number" && config.intermediate_size > 0
+      ? config.intermediate_size
+      : 4 * hiddenSize,
     vocabSize,
     maxPositions: typeof maxPos === "number" && maxPos > 0 ? maxPos : Infinity,
     eosTokenIds: eos,

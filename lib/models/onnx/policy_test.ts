@@ -459,3 +459,20 @@ Deno.test("rows finishing at the end of the batch leave it without breaking the 
     assert.deepEqual(alone[0][j].tokens, together[0][j].tokens, `sample ${j}`);
   }
 });
+
+Deno.test("small decode steps on the one-thread session give the two-thread session's samples to the bit", async () => {
+  // The embedded model's steps are small: `shared` (2 threads) decodes them on its one-thread
+  // session; `singleThreadMacs: 0` keeps every step on the two-thread session.
+  const states = PROBLEMS.map((problem) => ({ problem, text: "" }));
+  const opts = { n: 4, temperature: 1, stop: [], maxTokens: 48, seed: 3 };
+  const twoThreads = await open({ singleThreadMacs: 0 });
+  try {
+    const before = shared.runner.counters.singleThreadRuns;
+    const a = await shared.extend(states, opts);
+    assert.ok(shared.runner.counters.singleThreadRuns >= before + 48);
+    sameContinuations(a, await twoThreads.extend(states, opts), 0);
+    assert.equal(twoThreads.runner.counters.singleThreadRuns, 0);
+  } finally {
+    await twoThreads.dispose();
+  }
+});

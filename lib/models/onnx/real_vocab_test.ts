@@ -48,3 +48,40 @@ Deno.test("random-qwen2 (vocabulary 151,936): the runner's greedy ids equal PyTo
     await policy.dispose();
   }
 });
+
+Deno.test("random-qwen2: the native sampler gives the full pass's tokens and log-probabilities, sampled and greedy", async () => {
+  const generate = async (nativeSampling: boolean) => {
+    const policy = await createOnnxPolicy(MODEL, { intraOpNumThreads: 1, nativeSampling });
+    try {
+      const { runner } = policy;
+      const requests = fixture.cases.slice(0, 4).map((c) => ({
+        node: runner.cache.nodeFor(runner.codec.promptIds(c.problem)),
+        state: { problem: c.problem, text: "" },
+      }));
+      const base = { n: 2, stop: [], includeStop: true, maxTokens: 24, seed: 5, ignoreEos: true };
+      const sampled = await runner.generate(requests, {
+        ...base,
+        sampling: { temperature: 0.8, topK: 0, topP: 0.95, minP: 0 },
+      });
+      const greedy = await runner.generate(requests, {
+        ...base,
+        n: 1,
+        sampling: { temperature: 0, topK: 0, topP: 1, minP: 0 },
+      });
+      return { out: [...sampled.flat(), ...greedy.flat()], counters: { ...runner.counters } };
+    } finally {
+      await policy.dispose();
+    }
+  };
+  const native = await generate(true);
+  const full = await generate(false);
+  assert.ok(native.counters.samplerRuns >= 2 * 24 && full.counters.samplerRuns === 0);
+  assert.equal(native.counters.samplerFallbacks, 0);
+  assert.equal(native.out.length, 4 * 2 + 4);
+  native.out.forEach((g, i) => {
+    assert.deepEqual(g.tokens, full.out[i].tokens, `sequence ${i}`);
+    g.logprobs.forEach((lp, t) =>
+      assert.ok(Math.abs(lp - full.out[i].logprobs[t]) < 1e-5, `sequence ${i} token ${t}`)
+    );
+  });
+});

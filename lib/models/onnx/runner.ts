@@ -48,7 +48,8 @@ import {
 } from "./decode_step.ts";
 import { lengthGroups } from "./length_groups.ts";
 import { type EncodeJob, type EncodeResult, encodeSequences } from "./prefill.ts";
-import type { SamplingParams } from "./sampling.ts";
+import { nearEligible, type SamplingParams } from "./sampling.ts";
+import { createNativeSampler, type NearTop } from "./native_sampler.ts";
 
 /** Options of {@linkcode createOnnxRunner}. */
 export interface RunnerOptions extends SessionOptions, PromptOptions, LoadFolderOptions {
@@ -75,7 +76,32 @@ export interface RunnerOptions extends SessionOptions, PromptOptions, LoadFolder
    * whose weight traffic dominates, so it never splits). 0 disables splitting.
    */
   splitCost?: number;
+  /**
+   * Choose tokens with the native sampler (`native_sampler.ts`): one onnxruntime run per step
+   * over the batch's logits, after which JavaScript reads only the tokens near each row's top.
+   * Default: on when the vocabulary has at least {@linkcode NATIVE_SAMPLING_VOCAB} tokens, where
+   * the full pass over each row in JavaScript costs more than the graph; off below (the embedded
+   * models' 100-token rows), where the full pass is cheaper and its tokens are the reference.
+   */
+  nativeSampling?: boolean;
+  /**
+   * Decode steps whose largest matrix product (rows × the widest of the feed-forward, attention
+   * and output layers) is below this many multiply-adds run on a second, one-thread session of
+   * the same graph (default {@linkcode SINGLE_THREAD_MACS}; 0: never). On such steps onnxruntime's
+   * hand-offs between threads cost more than they save: the embedded model decoded 1.04-1.38
+   * times faster on one thread than on two at batch sizes 1 to 32 (2 cores, no spinning, one
+   * interleaved run on a noisy shared host), with the same tokens and log-probabilities to the
+   * bit. Only on the CPU, for models of at most 64 MiB (the weights are loaded twice), and when
+   * more than one thread is allowed.
+   */
+  singleThreadMacs?: number;
 }
+
+/** Default {@linkcode RunnerOptions.singleThreadMacs}. */
+export const SINGLE_THREAD_MACS = 3_000_000;
+
+/** Vocabulary size from which the native sampler is on by default. */
+export const NATIVE_SAMPLING_VOCAB = 16384;
 
 /** One sequence to continue. */
 export interface GenerateRequest {
@@ -192,6 +218,14 @@ export interface RunnerCounters {
    * runner's own work (feeds, sampling, detokenizing, stops, batch packing, cache copies).
    */
   decodeRunMs: number;
+  /** Decoding runs on the one-thread session (see {@linkcode RunnerOptions.singleThreadMacs}). */
+  singleThreadRuns: number;
+  /** Native sampler runs (one per decoding step that used it). */
+  samplerRuns: number;
+  /** Wall time inside the native sampler's `session.run`, ms. */
+  samplerRunMs: number;
+  /** Rows that the native sampler could not decide and the full pass chose. */
+  samplerFallbacks: number;
 }
 
 /** Bytes of an ONNX model and its external data files (`model.onnx_data`, `model.onnx.data`). */
@@ -229,6 +263,16 @@ export async function createOnnxRunner(
   const ds: DecoderSession = await openDecoderSession(folder.modelPath, folder.shape, options);
   const { session, io } = ds;
   const shape = folder.shape;
+  // The widest matrix product per row of a decode step (feed-forward, attention, output layer).
+  const rowMacs = shape.hiddenSize *
+    Math.max(shape.intermediateSize, shape.numHeads * shape.headDim, shape.vocabSize);
+  const singleBelow = options.singleThreadMacs ?? SINGLE_THREAD_MACS;
+  const small = options.intraOpNumThreads !== 1 && (ds.device === "cpu") &&
+    rowMacs < singleBelow && await modelBytes(folder.modelPath) <= 64 * 2 ** 20;
+  const single = small
+    ? (await openDecoderSession(folder.modelPath, shape, { ...options, intraOpNumThreads: 1 }))
+      .session
+    : null;
   const cache = createKvCache(io, options.cacheBytes ?? 512 * 2 ** 20);
   const maxBatch = Math.max(1, options.maxBatch ?? 32);
   const vocabMeta = session.outputMetadata.find((m) => m.name === "logits");
@@ -249,7 +293,14 @@ export async function createOnnxRunner(
     decodeTokens: 0,
     prefillRunMs: 0,
     decodeRunMs: 0,
+    singleThreadRuns: 0,
+    samplerRuns: 0,
+    samplerRunMs: 0,
+    samplerFallbacks: 0,
   };
+  const sampler = (options.nativeSampling ?? vocabSize >= NATIVE_SAMPLING_VOCAB)
+    ? await createNativeSampler(options)
+    : null;
 
   const encode = (jobs: readonly EncodeJob[]): Promise<EncodeResult[]> =>
     encodeSequences({
@@ -414,7 +465,9 @@ export async function createOnnxRunner(
       }
       const B = active.length;
       const presentInto = presents.views(B, P + 1);
-      const out = await runStep(session, io, {
+      const oneThread = single !== null && B * rowMacs < singleBelow;
+      if (oneThread) counters.singleThreadRuns++;
+      const out = await runStep(oneThread ? single : session, io, {
         batch: B,
         pastLen: P,
         newLen: 1,
@@ -429,13 +482,24 @@ export async function createOnnxRunner(
       counters.decodeRuns++;
       counters.decodeRunMs += out.runMs;
       counters.decodeTokens += B;
+      let near: NearTop | null = null;
+      if (
+        sampler && out.logitsLen === 1 &&
+        active.some((r) => !r.hook && nearEligible(r.sampling, vocabSize))
+      ) {
+        const invT = Float32Array.from(active, (r) => (r.greedy ? 1 : 1 / r.sampling.temperature));
+        const t0 = performance.now();
+        near = await sampler.run(out.logits, vocabSize, invT);
+        counters.samplerRunMs += performance.now() - t0;
+        counters.samplerRuns++;
+      }
       P += 1;
       past = out.present;
       const Pn = P;
       let present: Float32Array[] | null = null;
       const keep = await decodeStep(
         active,
-        out,
+        { ...out, near },
         rules,
         (row) => requests[row.req].state,
         (row, r, end) => {
@@ -443,6 +507,7 @@ export async function createOnnxRunner(
           finish(row, r, present, Pn, end);
         },
       );
+      if (near) counters.samplerFallbacks += near.fallbacks;
       if (keep.length < B) {
         active = keep; // slots still index the uncompacted tensors
         cache.evict();
@@ -464,6 +529,10 @@ export async function createOnnxRunner(
     encode,
     generate,
     counters,
-    dispose: () => session.release(),
+    dispose: async () => {
+      await session.release();
+      await single?.release();
+      await sampler?.release();
+    },
   };
 }

@@ -19,7 +19,10 @@
  *
  * What remains is `Math.exp`: two per logit for a sampled token at a temperature other than 1
  * (the temperature's weights, and `logSumExp` for the log-probability), one otherwise, about 8 ns
- * each on a shared 2-core machine, so about 2.5 ms per row at 151,936 logits.
+ * each on a shared 2-core machine, so about 2.5 ms per row at 151,936 logits. Where the vocabulary
+ * is large the runner therefore has onnxruntime make the passes over the whole row
+ * (`native_sampler.ts`) and chooses with {@linkcode chooseTokenNear}, which reads only the tokens
+ * near the top and does the rest exactly as here.
  *
  * @module
  */
@@ -79,9 +82,11 @@ let weights = new Float64Array(0);
 let ids = new Int32Array(0);
 let links = new Int32Array(0);
 let members = new Int32Array(0);
+let gathered = new Float32Array(0);
 function reserve(V: number): void {
   if (weights.length >= V) return;
   weights = new Float64Array(V);
+  gathered = new Float32Array(V);
   ids = new Int32Array(V);
   links = new Int32Array(V);
   members = new Int32Array(V);
@@ -189,7 +194,7 @@ const identity = (c: number) => c;
  * whose mass exceeds the limit gives the set of every weight at least that run's smallest one
  * (plus the ties in the next bucket), which is sorted and walked exactly as the full sort's order
  * would be. Returns the nucleus size (its ids, in `members`, sorted by id) and mass, or null when
- * the set cannot be shown to hold the nucleus.
+ * the set cannot be shown to hold the nucleus (or it reaches bucket `lastBucket`).
  */
 function nucleusByBuckets(
   w: Float64Array,
@@ -198,17 +203,18 @@ function nucleusByBuckets(
   invT: number,
   topP: number,
   total: number,
+  lastBucket = LAST,
 ): { kept: number; mass: number } | null {
   if (!(total >= 1 && total < Infinity)) return null; // the top token alone weighs 1
   const limit = topP * total;
   const want = limit * (1 + 1e-9); // bucket sums are in another order than the walk's
   let mass = 0;
   let b = 0;
-  for (; b < LAST; b++) {
+  for (; b < lastBucket; b++) {
     mass += bucketMass[b];
     if (mass >= want) break;
   }
-  if (b >= LAST) return null;
+  if (b >= lastBucket) return null;
   if (b + 1 === LAST) {
     // the boundary bucket is the rest, not linked in the first pass: link it now
     for (let i = 0; i < w.length; i++) {
@@ -419,4 +425,153 @@ function sampleTopK(
   }
   if (topP < 1) total = nucleusBySort(w, n, topP, total);
   return draw(w, n, identity, (c) => cand[c], cand[0], minP, total, uniform);
+}
+
+/**
+ * Whether {@linkcode chooseTokenNear} can choose under these settings: greedy, or sampling with
+ * top-p below 1 and no top-k (those read the whole row).
+ *
+ * @example
+ * ```ts
+ * nearEligible({ temperature: 0.8, topK: 0, topP: 0.95, minP: 0 }, 151936); // true
+ * ```
+ */
+export function nearEligible(params: SamplingParams, vocab: number): boolean {
+  const { temperature, topK, topP } = params;
+  if (!(temperature > 0) || topK === 1) return true;
+  return (topK <= 0 || topK >= vocab) && topP < 1;
+}
+
+/**
+ * One row's part of the native sampler's output (see `native_sampler.ts`): its maximum, the mask
+ * of the tokens within `span` nats of it after the temperature, and the clipped exponential sums
+ * whose excess over the kept tokens' `floor` terms is the tail's mass.
+ */
+export interface NearRow {
+  /** The largest logit. */
+  max: number;
+  /** 1 where `x - max ≥ -span / invT` (the row's slice). */
+  keep: Uint8Array;
+  /** The mask's span, nats after the temperature. */
+  span: number;
+  /** Σ exp(min(x - max, -span / invT) · invT). */
+  sumT: number;
+  /** exp(-span / invT · invT), as the sum's terms were computed. */
+  floorExpT: number;
+  /** Σ exp(min(x - max, -span / invT)). */
+  sum: number;
+  /** exp(-span / invT). */
+  floorExp: number;
+}
+
+/**
+ * Indices of the non-zero bytes of `mask`, ascending, into `out`; returns their count. Eight
+ * bytes at a time: a word of 0/1 bytes read as a float64 is 0 only when every byte is 0 (no such
+ * word is -0 or NaN), so a sparse mask costs about one comparison per eight tokens.
+ */
+function collectKept(mask: Uint8Array, out: Int32Array): number {
+  const V = mask.length;
+  let n = 0;
+  let i = 0;
+  while (i < V && ((mask.byteOffset + i) & 7) !== 0) {
+    if (mask[i] !== 0) out[n++] = i;
+    i++;
+  }
+  const words = (V - i) >> 3;
+  const f = new Float64Array(mask.buffer, mask.byteOffset + i, words);
+  for (let k = 0; k < words; k++) {
+    if (f[k] === 0) continue;
+    for (let j = i + 8 * k, end = j + 8; j < end; j++) if (mask[j] !== 0) out[n++] = j;
+  }
+  for (let j = i + 8 * words; j < V; j++) if (mask[j] !== 0) out[n++] = j;
+  return n;
+}
+
+/**
+ * {@linkcode chooseToken} from the native sampler's summary of the row: only the tokens near the
+ * top are read. Their weights, the nucleus and the draw are computed exactly as the full pass
+ * does (the same float64 terms, buckets, sort and walk), and the mass of the rest comes from the
+ * graph's float32 sum of a small tail, so the total (and the top-p limit) differs from the full
+ * pass's only far below the weight of any token in a nucleus: the same random stream draws the
+ * same token, and `logSumExp` agrees to about 1e-6. Returns null, for the full pass to choose,
+ * when the settings need the whole row ({@linkcode nearEligible}), a logit or sum is not finite,
+ * or the nucleus reaches the edge of the mask.
+ *
+ * @example
+ * ```ts
+ * import { rng } from "../../core/random.ts";
+ * declare const logits: Float32Array; // one row
+ * declare const near: NearRow; // the sampler graph's output for it
+ * const params = { temperature: 0.8, topK: 0, topP: 0.95, minP: 0 };
+ * const choice = chooseTokenNear(logits, near, params, rng(1).uniform) ??
+ *   chooseToken(logits, params, rng(1).uniform);
+ * ```
+ */
+export function chooseTokenNear(
+  x: Float32Array,
+  near: NearRow,
+  params: SamplingParams,
+  uniform: () => number = noUniform,
+): TokenChoice | null {
+  const V = x.length;
+  if (!nearEligible(params, V)) return null;
+  const { max } = near;
+  if (!(Math.abs(max) < Infinity && Number.isFinite(near.sum) && Number.isFinite(near.sumT))) {
+    return null;
+  }
+  reserve(V);
+  const n = collectKept(near.keep, ids);
+  const greedy = !(params.temperature > 0) || params.topK === 1;
+  const invT = greedy ? 1 : 1 / params.temperature;
+  const bothExp = invT !== 1;
+  const w = weights;
+  if (!greedy) {
+    head.fill(-1);
+    bucketMass.fill(0);
+  }
+  // Indexed by candidate (ids[c] ascending), not by token: compact arrays stay in cache. The
+  // logits are gathered first, in a loop of loads only, whose cache misses the CPU overlaps.
+  const xs = gathered;
+  for (let c = 0; c < n; c++) xs[c] = x[ids[c]];
+  let best = -1;
+  let s = 0; // Σ exp(x - max) over the kept tokens
+  let total = 0; // Σ exp((x - max) · invT) over them
+  for (let c = 0; c < n; c++) {
+    const d = xs[c] - max;
+    if (d === 0 && best < 0) best = ids[c]; // the lowest id at the maximum, as argmax
+    const z = d * invT;
+    const p = Math.exp(z);
+    w[c] = p;
+    total += p;
+    if (bothExp) s += Math.exp(d);
+    if (!greedy) {
+      const b = Math.min((-z * PER_NAT) | 0, LAST - 1);
+      links[c] = head[b];
+      head[b] = c;
+      bucketMass[b] += p;
+    }
+  }
+  if (best < 0) return null;
+  const tailT = Math.max(0, near.sumT - n * near.floorExpT);
+  const tail = bothExp ? Math.max(0, near.sum - n * near.floorExp) : tailT;
+  const lse = max + Math.log((bothExp ? s : total) + tail);
+  if (greedy) return { token: best, logSumExp: lse };
+  total += tailT;
+  // The nucleus must end at least two buckets inside the mask: bucket b + 1 is read for ties,
+  // and the graph's float32 comparison may put a token at the mask's edge on either side.
+  const found = nucleusByBuckets(
+    w.subarray(0, n),
+    x,
+    max,
+    invT,
+    params.topP,
+    total,
+    near.span * PER_NAT - 2,
+  );
+  if (!found || !(found.mass >= params.topP * total)) return null;
+  const m = members;
+  return {
+    token: draw(w, found.kept, (c) => m[c], (c) => ids[m[c]], 0, params.minP, found.mass, uniform),
+    logSumExp: lse,
+  };
 }

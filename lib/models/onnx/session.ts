@@ -198,26 +198,16 @@ export function discoverIO(
 }
 
 /**
- * Create the session for a model file and discover its contract. A missing or corrupt file, or an
- * unavailable device, gives a one-line error naming the path or device.
+ * onnxruntime's session options for ours: execution provider, optimisation level, threads and
+ * spinning (shared by the decoder's session and the native sampler's).
  *
  * @example
  * ```ts
- * import { loadModelFolder } from "./folder.ts";
- * const { shape } = await loadModelFolder("models/embedded");
- * const { session, io } = await openDecoderSession("models/embedded/onnx/model.onnx", shape, {
- *   intraOpNumThreads: 2,
- * });
+ * const opts = ortSessionOptions({ intraOpNumThreads: 2, allowSpinning: false });
  * ```
  */
-export async function openDecoderSession(
-  modelPath: string,
-  shape: ModelShape,
-  options: SessionOptions = {},
-): Promise<DecoderSession> {
+export function ortSessionOptions(options: SessionOptions): ort.InferenceSession.SessionOptions {
   const device = options.device ?? "cpu";
-  checkDevice(device);
-  if (options.tuneAllocator ?? true) tuneAllocator();
   const sessionOptions: ort.InferenceSession.SessionOptions = {
     executionProviders: device === "cuda"
       ? [{ name: "cuda", deviceId: options.deviceId ?? 0 }, "cpu"]
@@ -243,6 +233,31 @@ export async function openDecoderSession(
     sessionOptions.interOpNumThreads = options.interOpNumThreads;
     sessionOptions.executionMode = "parallel";
   }
+  return sessionOptions;
+}
+
+/**
+ * Create the session for a model file and discover its contract. A missing or corrupt file, or an
+ * unavailable device, gives a one-line error naming the path or device.
+ *
+ * @example
+ * ```ts
+ * import { loadModelFolder } from "./folder.ts";
+ * const { shape } = await loadModelFolder("models/embedded");
+ * const { session, io } = await openDecoderSession("models/embedded/onnx/model.onnx", shape, {
+ *   intraOpNumThreads: 2,
+ * });
+ * ```
+ */
+export async function openDecoderSession(
+  modelPath: string,
+  shape: ModelShape,
+  options: SessionOptions = {},
+): Promise<DecoderSession> {
+  const device = options.device ?? "cpu";
+  checkDevice(device);
+  if (options.tuneAllocator ?? true) tuneAllocator();
+  const sessionOptions = ortSessionOptions(options);
   let session: ort.InferenceSession;
   try {
     session = await ort.InferenceSession.create(modelPath, sessionOptions);
