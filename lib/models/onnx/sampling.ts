@@ -193,8 +193,9 @@ const identity = (c: number) => c;
  * The nucleus without a full sort, after the bucket pass: the smallest run of buckets from the top
  * whose mass exceeds the limit gives the set of every weight at least that run's smallest one
  * (plus the ties in the next bucket), which is sorted and walked exactly as the full sort's order
- * would be. Returns the nucleus size (its ids, in `members`, sorted by id) and mass, or null when
- * the set cannot be shown to hold the nucleus (or it reaches bucket `lastBucket`).
+ * would be. Returns the nucleus size (its indices into `w`, in `members`, ascending: token ids for
+ * the full pass, candidate positions for {@linkcode chooseTokenNear}) and mass, or null when the
+ * set cannot be shown to hold the nucleus (or it reaches bucket `lastBucket`).
  */
 function nucleusByBuckets(
   w: Float64Array,
