@@ -35,10 +35,11 @@ import {
   chooseTokenNear,
   logSumExp,
   nearEligible,
+  nearRow,
+  type NearTop,
   sampleToken,
   type SamplingParams,
 } from "./sampling.ts";
-import type { NearTop } from "./native_sampler.ts";
 import { findStop } from "./stops.ts";
 import { createDetokenizer, type Detokenizer } from "./tokenizer.ts";
 
@@ -348,7 +349,9 @@ export async function decodeStep(
     } else {
       // no hook: the token and logSumExp in the same passes over the row
       const eligible = near !== null && nearEligible(row.sampling, V);
-      let choice = eligible ? nearChoice(near, r, logits, row) : null;
+      let choice = eligible
+        ? chooseTokenNear(logits, nearRow(near, r), row.sampling, row.rng?.uniform)
+        : null;
       if (eligible && !choice) near.fallbacks++;
       choice ??= chooseToken(logits, row.sampling, row.rng?.uniform);
       tok = choice.token;
@@ -359,25 +362,6 @@ export async function decodeStep(
     else finish(row, r, end);
   }
   return keep;
-}
-
-/** Row r's choice from the native sampler's summary (null: the full pass must choose). */
-function nearChoice(near: NearTop, r: number, logits: Float32Array, row: DecodeRow) {
-  const V = near.vocab;
-  return chooseTokenNear(
-    logits,
-    {
-      max: near.max[r],
-      keep: near.keep.subarray(r * V, (r + 1) * V),
-      span: near.span,
-      sumT: near.sumT[r],
-      floorExpT: near.floorExpT[r],
-      sum: near.sum[r],
-      floorExp: near.floorExp[r],
-    },
-    row.sampling,
-    row.rng?.uniform,
-  );
 }
 
 /**

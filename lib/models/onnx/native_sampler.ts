@@ -11,6 +11,7 @@
 import * as ort from "onnxruntime-node";
 import { samplerGraph } from "./sampler_graph.ts";
 import { ortSessionOptions, type SessionOptions } from "./session.ts";
+import type { NearTop } from "./sampling.ts";
 
 /**
  * Tokens within this many nats of the top (after the temperature) are read in JavaScript: the
@@ -19,28 +20,6 @@ import { ortSessionOptions, type SessionOptions } from "./session.ts";
  * draws; each nat more costs JavaScript about 1.6 times the tokens to read.
  */
 export const NEAR_SPAN = 10;
-
-/** What the sampler graph gives for the rows of one step (see `sampler_graph.ts`). */
-export interface NearTop {
-  /** Tokens per row. */
-  vocab: number;
-  /** The span of `keep`, in nats after the temperature. */
-  span: number;
-  /** Each row's largest logit `[B]`. */
-  max: Float32Array;
-  /** `[B, V]`: 1 where `x - max ≥ -span / invT`. */
-  keep: Uint8Array;
-  /** Σ exp(min(x - max, -span / invT)) per row `[B]`. */
-  sum: Float32Array;
-  /** exp(-span / invT) per row `[B]`. */
-  floorExp: Float32Array;
-  /** Σ exp(min(x - max, -span / invT) · invT) per row `[B]`. */
-  sumT: Float32Array;
-  /** exp(-span / invT · invT) per row `[B]`. */
-  floorExpT: Float32Array;
-  /** Rows whose choice fell back to the full pass (counted by the caller). */
-  fallbacks: number;
-}
 
 /** A session for the sampler graph. */
 export interface NativeSampler {

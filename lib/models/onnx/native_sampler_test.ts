@@ -1,25 +1,12 @@
 import assert from "node:assert/strict";
 import { rng } from "../../core/random.ts";
-import { createNativeSampler, NEAR_SPAN, type NearTop } from "./native_sampler.ts";
-import { chooseToken, chooseTokenNear, type NearRow, type SamplingParams } from "./sampling.ts";
+import { createNativeSampler, NEAR_SPAN } from "./native_sampler.ts";
+import { chooseToken, chooseTokenNear, nearRow, type SamplingParams } from "./sampling.ts";
 
 /** Rows shaped like a real model's: normal logits with std 4.5 (random-qwen2's README). */
 function rows(B: number, V: number, seed: number): Float32Array {
   const r = rng(seed);
   return Float32Array.from({ length: B * V }, () => 4.5 * r.normal());
-}
-
-function nearRow(near: NearTop, r: number): NearRow {
-  const V = near.vocab;
-  return {
-    max: near.max[r],
-    keep: near.keep.subarray(r * V, (r + 1) * V),
-    span: near.span,
-    sum: near.sum[r],
-    floorExp: near.floorExp[r],
-    sumT: near.sumT[r],
-    floorExpT: near.floorExpT[r],
-  };
 }
 
 Deno.test("sampler graph: each row's max, the mask within the span and the tail sums, as JavaScript computes them", async () => {

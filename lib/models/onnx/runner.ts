@@ -48,8 +48,8 @@ import {
 } from "./decode_step.ts";
 import { lengthGroups } from "./length_groups.ts";
 import { type EncodeJob, type EncodeResult, encodeSequences } from "./prefill.ts";
-import { nearEligible, type SamplingParams } from "./sampling.ts";
-import { createNativeSampler, type NearTop } from "./native_sampler.ts";
+import { nearEligible, type NearTop, type SamplingParams } from "./sampling.ts";
+import { createNativeSampler } from "./native_sampler.ts";
 
 /** Options of {@linkcode createOnnxRunner}. */
 export interface RunnerOptions extends SessionOptions, PromptOptions, LoadFolderOptions {

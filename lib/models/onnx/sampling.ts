@@ -465,6 +465,51 @@ export interface NearRow {
   floorExp: number;
 }
 
+/** What the native sampler's graph gives for the rows of one step (see `sampler_graph.ts`). */
+export interface NearTop {
+  /** Tokens per row. */
+  vocab: number;
+  /** The span of `keep`, in nats after the temperature. */
+  span: number;
+  /** Each row's largest logit `[B]`. */
+  max: Float32Array;
+  /** `[B, V]`: 1 where `x - max ≥ -span / invT`. */
+  keep: Uint8Array;
+  /** Σ exp(min(x - max, -span / invT)) per row `[B]`. */
+  sum: Float32Array;
+  /** exp(-span / invT) per row `[B]`. */
+  floorExp: Float32Array;
+  /** Σ exp(min(x - max, -span / invT) · invT) per row `[B]`. */
+  sumT: Float32Array;
+  /** exp(-span / invT · invT) per row `[B]`. */
+  floorExpT: Float32Array;
+  /** Rows whose choice fell back to the full pass (counted by the caller). */
+  fallbacks: number;
+}
+
+/**
+ * Row `r` of a step's {@linkcode NearTop}.
+ *
+ * @example
+ * ```ts
+ * declare const near: NearTop;
+ * const row = nearRow(near, 0);
+ * row.keep.length === near.vocab; // true
+ * ```
+ */
+export function nearRow(near: NearTop, r: number): NearRow {
+  const V = near.vocab;
+  return {
+    max: near.max[r],
+    keep: near.keep.subarray(r * V, (r + 1) * V),
+    span: near.span,
+    sum: near.sum[r],
+    floorExp: near.floorExp[r],
+    sumT: near.sumT[r],
+    floorExpT: near.floorExpT[r],
+  };
+}
+
 /**
  * Indices of the non-zero bytes of `mask`, ascending, into `out`; returns their count. Eight
  * bytes at a time: a word of 0/1 bytes read as a float64 is 0 only when every byte is 0 (no such
