@@ -182,34 +182,19 @@ print(js("return Deno.hostname()"))
     });
 
     await t.step("1,000 runs in a row leak neither workers nor memory", async () => {
-      const s = sandbox.session();
-      for (let i = 0; i < 100; i++) await s.run(`v = ${i} * 3\nprint(v)`); // settle
-      const started = sandbox.stats().started;
-      const t0 = performance.now();
-      for (let i = 0; i < 1_000; i++) {
-        const r =
-          await (i % 10 === 0 ? sandbox.run(`print(${i} + 1)`) : s.run(`v = ${i} * 3\nprint(v)`));
-        assert.equal(r.stdout, i % 10 === 0 ? `${i + 1}\n` : `${i * 3}\n`);
-      }
-      const ms = performance.now() - t0;
-      await s.close();
-      const st = sandbox.stats();
-      assert.equal(st.liveWorkers, 2);
-      assert.equal(st.started, started, "no worker was replaced");
-      assert.equal(st.openSessions, 0);
-      assert.equal(liveSandboxWorkers(), 2);
-      assert.ok(ms < 30_000, `1,000 runs took ${ms} ms`);
-      // Resident memory, measured in a process of its own (this one runs other test files too).
+      // In a process of its own, so that its resident memory is the sandbox's alone (this process
+      // runs other test files too); the probe makes the runs and reports what is checked here.
       const probe = new URL("./testdata/leak_probe.ts", import.meta.url).pathname;
       const out = await new Deno.Command(Deno.execPath(), { args: ["run", "-A", probe] }).output();
-      const text = new TextDecoder().decode(out.stdout);
       assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
-      const r = JSON.parse(text.trim().split("\n").at(-1)!);
-      assert.deepEqual(
-        { wrong: r.wrong, replaced: r.replaced, liveWorkers: r.liveWorkers, open: r.openSessions },
-        { wrong: 0, replaced: 0, liveWorkers: 2, open: 0 },
-      );
+      const r = JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").at(-1)!);
+      assert.deepEqual(r.wrong, [], "outputs of the runs");
+      assert.equal(r.liveWorkers, 2);
+      assert.equal(r.replaced, 0, "no worker was replaced");
+      assert.equal(r.openSessions, 0);
+      assert.equal(r.liveSandboxWorkers, 2);
       assert.ok(r.grownMiB < 64, `RSS grew by ${r.grownMiB.toFixed(1)} MiB`);
+      assert.ok(r.ms < 30_000, `1,000 runs took ${r.ms} ms`);
     });
 
     await t.step("the host RSS backstop stops a busy interpreter", async () => {
