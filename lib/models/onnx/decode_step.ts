@@ -33,6 +33,7 @@ import {
   argmax,
   chooseToken,
   chooseTokenNear,
+  isGreedy,
   logSumExp,
   nearEligible,
   nearRow,
@@ -150,7 +151,7 @@ export interface RowSpec {
  * ```
  */
 export function makeRow(spec: RowSpec): DecodeRow {
-  const greedy = !(spec.sampling.temperature > 0) || spec.sampling.topK === 1;
+  const greedy = isGreedy(spec.sampling);
   const { tokens, prefixLen } = spec;
   return {
     req: spec.req,

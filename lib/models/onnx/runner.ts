@@ -267,8 +267,9 @@ export async function createOnnxRunner(
   const rowMacs = shape.hiddenSize *
     Math.max(shape.intermediateSize, shape.numHeads * shape.headDim, shape.vocabSize);
   const singleBelow = options.singleThreadMacs ?? SINGLE_THREAD_MACS;
+  const weightBytes = await modelBytes(folder.modelPath);
   const small = options.intraOpNumThreads !== 1 && (ds.device === "cpu") &&
-    rowMacs < singleBelow && await modelBytes(folder.modelPath) <= 64 * 2 ** 20;
+    rowMacs < singleBelow && weightBytes <= 64 * 2 ** 20;
   const single = small
     ? (await openDecoderSession(folder.modelPath, shape, { ...options, intraOpNumThreads: 1 }))
       .session
@@ -285,7 +286,7 @@ export async function createOnnxRunner(
   const eos = new Set(shape.eosTokenIds);
   const kvBytesPerPosition = io.numLayers * 2 * io.numKvHeads * io.headDim * 4;
   const splitCost = options.splitCost ??
-    Math.round(0.25 * (await modelBytes(folder.modelPath)) / kvBytesPerPosition);
+    Math.round(0.25 * weightBytes / kvBytesPerPosition);
   const counters: RunnerCounters = {
     prefillRuns: 0,
     prefillTokens: 0,

@@ -40,6 +40,18 @@ export interface SamplingParams {
 }
 
 /**
+ * Whether these settings choose greedily: temperature 0 (or below), or top-k 1.
+ *
+ * @example
+ * ```ts
+ * isGreedy({ temperature: 0.8, topK: 1, topP: 1, minP: 0 }); // true
+ * ```
+ */
+export function isGreedy(params: SamplingParams): boolean {
+  return !(params.temperature > 0) || params.topK === 1;
+}
+
+/**
  * Index of the largest value (lowest index on ties).
  *
  * @example
@@ -311,7 +323,7 @@ function choose(
   uniform: () => number,
   wantLse: boolean,
 ): TokenChoice {
-  const { temperature, topK } = params;
+  const { topK } = params;
   const V = x.length;
   let best = 0;
   let max = x[0];
@@ -323,7 +335,7 @@ function choose(
   }
   // With a NaN first logit `max` is NaN (as `argmax` leaves it) and differs from logSumExp's.
   const lseApart = () => (wantLse ? logSumExp(x) : NaN);
-  if (!(temperature > 0) || topK === 1) {
+  if (isGreedy(params)) {
     if (max !== max) return { token: best, logSumExp: lseApart() };
     let lse = NaN;
     if (wantLse) {
@@ -438,9 +450,8 @@ function sampleTopK(
  * ```
  */
 export function nearEligible(params: SamplingParams, vocab: number): boolean {
-  const { temperature, topK, topP } = params;
-  if (!(temperature > 0) || topK === 1) return true;
-  return (topK <= 0 || topK >= vocab) && topP < 1;
+  if (isGreedy(params)) return true;
+  return (params.topK <= 0 || params.topK >= vocab) && params.topP < 1;
 }
 
 /**
@@ -567,7 +578,7 @@ export function chooseTokenNear(
   }
   reserve(V);
   const n = collectKept(near.keep, ids);
-  const greedy = !(params.temperature > 0) || params.topK === 1;
+  const greedy = isGreedy(params);
   const invT = greedy ? 1 : 1 / params.temperature;
   const bothExp = invT !== 1;
   const w = weights;
