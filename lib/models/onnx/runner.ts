@@ -88,11 +88,10 @@ export interface RunnerOptions extends SessionOptions, PromptOptions, LoadFolder
    * Decode steps whose largest matrix product (rows × the widest of the feed-forward, attention
    * and output layers) is below this many multiply-adds run on a second, one-thread session of
    * the same graph (default {@linkcode SINGLE_THREAD_MACS}; 0: never). On such steps onnxruntime's
-   * hand-offs between threads cost more than they save: the embedded model decoded 1.04-1.38
-   * times faster on one thread than on two at batch sizes 1 to 32 (2 cores, no spinning, one
-   * interleaved run on a noisy shared host), with the same tokens and log-probabilities to the
-   * bit. Only on the CPU, for models of at most 64 MiB (the weights are loaded twice), and when
-   * more than one thread is allowed.
+   * hand-offs between threads cost more than they save (on the embedded model: the README's
+   * single-stream figures, `deno task bench runner`), and the tokens and log-probabilities are
+   * the same to the bit (`policy_test.ts`). Only on the CPU, for models of at most 64 MiB (the
+   * weights are loaded twice), and when more than one thread is allowed.
    */
   singleThreadMacs?: number;
 }
