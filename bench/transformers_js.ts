@@ -144,8 +144,13 @@ export async function runnerGreedy(
 export interface VsTransformersJsOptions extends TransformersJsOptions {
   /** The model folder both load. */
   model: string;
-  /** Problems: the first is the single stream, the first 16 the batch. */
+  /** Problems: the first `singleProblems` are the single stream, the first 16 the batch. */
   problems: readonly string[];
+  /**
+   * Problems decoded one at a time, one after another, in the single-stream comparison (default
+   * 4: a few hundred tokens, long enough that the host's noise does not decide the ratio).
+   */
+  singleProblems?: number;
   /** New tokens at most per sequence (default 512, the runner's default). */
   maxNewTokens?: number;
   /** Interleaved repetitions per comparison; the best is kept (default 5). */
@@ -159,8 +164,9 @@ interface Side {
 }
 
 /**
- * Our runner against transformers.js `generate()`, greedy, single stream (the first problem) and
- * batch 16 (the first 16), interleaved in one run; ratios are our tokens/s over theirs (best of
+ * Our runner against transformers.js `generate()`, greedy, single stream (the first
+ * `singleProblems`, one call each, in turn) and batch 16 (the first 16 in one call), interleaved
+ * in one run; ratios are our tokens/s over theirs (best of
  * `reps` each, and the median of the rounds' ratios).
  *
  * @example
@@ -181,27 +187,34 @@ export async function compareWithTransformersJs(options: VsTransformersJsOptions
   try {
     const promptIds = (ps: readonly string[]) =>
       ps.map((p) => [...policy.runner.codec.promptIds(p)]);
-    const measure = async (problems: readonly string[]) => {
+    // One call over all the problems (a batch), or one call per problem in turn (a single stream).
+    const measure = async (problems: readonly string[], oneAtATime: boolean) => {
       const ids = promptIds(problems);
+      const calls = oneAtATime ? problems.map((_, i) => [i]) : [problems.map((_, i) => i)];
+      const ourRun = async () => {
+        const rows = [];
+        for (const c of calls) {
+          rows.push(...await runnerGreedy(policy, c.map((i) => problems[i]), maxNew));
+        }
+        return rows;
+      };
+      const theirRun = async () => {
+        const rows = [];
+        for (const c of calls) rows.push(...await tjs.generate(c.map((i) => ids[i]), maxNew));
+        return rows;
+      };
       // Warm both paths; check they agree; count each side's tokens.
-      const ours = await runnerGreedy(policy, problems, maxNew);
-      const theirs = await tjs.generate(ids, maxNew);
+      const ours = await ourRun();
+      const theirs = await theirRun();
       const sameText = ours.filter((o, i) =>
         policy.runner.codec.decode(theirs[i]) === o.text
       ).length;
-      const cmp: Comparison = await compare(
-        reps,
-        async () => {
-          const t0 = mark();
-          await runnerGreedy(policy, problems, maxNew);
-          return since(t0);
-        },
-        async () => {
-          const t0 = mark();
-          await tjs.generate(ids, maxNew);
-          return since(t0);
-        },
-      );
+      const timed = (run: () => Promise<unknown>) => async () => {
+        const t0 = mark();
+        await run();
+        return since(t0);
+      };
+      const cmp: Comparison = await compare(reps, timed(ourRun), timed(theirRun));
       const sum = (rows: readonly { length: number }[]) => rows.reduce((a, r) => a + r.length, 0);
       const runner: Side = {
         tokens: sum(ours.map((o) => o.tokens)),
@@ -217,6 +230,7 @@ export async function compareWithTransformersJs(options: VsTransformersJsOptions
       const medianOfRounds = { wall: cmp.medianRatio.wall * k, cpu: cmp.medianRatio.cpu * k };
       return {
         sequences: problems.length,
+        calls: calls.length,
         sameText,
         runner,
         transformersJs,
@@ -224,8 +238,8 @@ export async function compareWithTransformersJs(options: VsTransformersJsOptions
         medianOfRounds,
       };
     };
-    const single = await measure(options.problems.slice(0, 1));
-    const batch16 = await measure(options.problems.slice(0, 16));
+    const single = await measure(options.problems.slice(0, options.singleProblems ?? 4), true);
+    const batch16 = await measure(options.problems.slice(0, 16), false);
     return {
       maxNewTokens: maxNew,
       reps,

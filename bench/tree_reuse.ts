@@ -55,6 +55,10 @@ export interface TreeRun {
   encoded: number;
   /** Tokens the searches reported in their cost (equals `generated`). */
   searchTokens: number;
+  /** Wall time inside `session.run` for prefill, ms. */
+  prefillRunMs: number;
+  /** Wall time inside `session.run` for decoding, ms. */
+  decodeRunMs: number;
   /** Time of the searches (policy load and warm-up excluded). */
   span: Span;
 }
@@ -96,6 +100,8 @@ export async function measureTreeRun(
       generated: after.decodeTokens - before.decodeTokens,
       encoded: after.prefillTokens - before.prefillTokens,
       searchTokens,
+      prefillRunMs: after.prefillRunMs - before.prefillRunMs,
+      decodeRunMs: after.decodeRunMs - before.decodeRunMs,
       span,
     };
   } finally {
@@ -129,6 +135,14 @@ export interface TreeSearchFigures {
   speedup: Span;
   /** The same, median of the rounds' ratios. */
   speedupMedianOfRounds: Span;
+  /** Share of each side's wall time inside prefill `session.run` (its last run). */
+  prefillShare: WithAndWithout<number>;
+  /**
+   * An upper bound on the speed-up of any cache over this baseline: the best time without reuse
+   * over the least time, with reuse, inside the decoding graph's own runs (per generated token).
+   * Every token is decoded either way, so no cache can make the run with it shorter than that.
+   */
+  ceiling: number;
 }
 
 /** Options of {@linkcode benchTreeReuse}. */
@@ -149,7 +163,9 @@ export interface TreeReuseOptions {
 
 /**
  * Measure every search with and without prefix reuse; `treeReuseSpeedup` is over all searches
- * together (time per generated token without reuse over with it, best runs).
+ * together (time per generated token without reuse over with it, best runs), and
+ * `treeReuseCeiling` bounds it from above: what it would be if, with reuse, nothing but the
+ * decoding graph's own runs took time.
  *
  * @example
  * ```ts
@@ -167,13 +183,19 @@ export async function benchTreeReuse(options: TreeReuseOptions) {
   const total = {
     reuse: { wall: 0, cpu: 0, generated: 0 },
     noReuse: { wall: 0, cpu: 0, generated: 0 },
+    decodeMs: 0,
   };
   for (const search of options.searches ?? [BEAM16, MCTS40]) {
     let withReuse: TreeRun | undefined;
     let without: TreeRun | undefined;
+    let decodeMs = Infinity; // least decoding-graph time with reuse, over the runs
     const cmp = await compare(
       reps,
-      async () => (withReuse = await measureTreeRun(open(true), search, problems)).span,
+      async () => {
+        withReuse = await measureTreeRun(open(true), search, problems);
+        decodeMs = Math.min(decodeMs, withReuse.decodeRunMs);
+        return withReuse.span;
+      },
       async () => (without = await measureTreeRun(open(false), search, problems)).span,
     );
     const a = withReuse!;
@@ -190,7 +212,13 @@ export async function benchTreeReuse(options: TreeReuseOptions) {
       ms: { reuse: cmp.a, noReuse: cmp.b },
       speedup,
       speedupMedianOfRounds: { wall: cmp.medianRatio.wall * k, cpu: cmp.medianRatio.cpu * k },
+      prefillShare: {
+        reuse: a.prefillRunMs / a.span.wall,
+        noReuse: b.prefillRunMs / b.span.wall,
+      },
+      ceiling: (cmp.b.wall / decodeMs) * k,
     };
+    total.decodeMs += decodeMs;
     total.reuse.wall += cmp.a.wall;
     total.reuse.cpu += cmp.a.cpu;
     total.reuse.generated += a.generated;
@@ -209,5 +237,7 @@ export async function benchTreeReuse(options: TreeReuseOptions) {
       cpu: (total.noReuse.cpu / total.noReuse.generated) /
         (total.reuse.cpu / total.reuse.generated),
     },
+    treeReuseCeiling: (total.noReuse.wall / total.noReuse.generated) /
+      (total.decodeMs / total.reuse.generated),
   };
 }

@@ -49,4 +49,8 @@ Deno.test("tree bench token accounting: with reuse only the prompts are encoded;
     `encoded without reuse ${none.encoded}, with ${reuse.encoded}`,
   );
   assert.ok(reuse.span.wall > 0 && none.span.wall > 0);
+  // Prefill time is part of the search's time, and more of it without reuse.
+  assert.ok(none.prefillRunMs > 0 && none.prefillRunMs < none.span.wall);
+  assert.ok(none.prefillRunMs > reuse.prefillRunMs);
+  assert.ok(reuse.decodeRunMs > 0 && reuse.decodeRunMs < reuse.span.wall);
 });
