@@ -4,7 +4,14 @@
  * Each row has `gold` and `pred` (a bare answer or a whole model output), or only `text`. Every
  * input row is written back with all its fields plus `extracted` and, where `gold` is present,
  * `correct` and `reason`. Output goes to stdout (or `--out`); progress and a summary line
- * `{n, graded, correct, accuracy, errors}` go to stderr. A malformed line is reported with its line
+ * `{n, graded, correct, accuracy, errors}` go to stderr.
+ *
+ * A labelled suite (rows in the conformance format of `conformance.ts`: a boolean `expected`,
+ * optionally `source`, Math-Verify `settings`, and Math-Verify's verdicts `math_verify` /
+ * `math_verify_run`) is graded the way `conformance.ts` grades it, each row with the options its
+ * settings stand for; every such row gains `agrees` (our verdict equals `expected`), and the
+ * summary gains `agreement` (ours), `math_verify` and `math_verify_run` (theirs, over the rows that
+ * carry them) and the same per source file (`bySource`). A malformed line is reported with its line
  * number and skipped; the exit code is then 1. A missing file or a wrong flag exits with 2.
  *
  * @module
@@ -19,6 +26,13 @@ import {
   usage,
   UsageError,
 } from "../runs/mod.ts";
+import {
+  type Agreement,
+  agreementTally,
+  type LabelledVerdicts,
+  optionsOf,
+  type SourceReport,
+} from "./conformance.ts";
 import { DEFAULT_LIMITS } from "./equivalence.ts";
 import { extractAnswer } from "./extract.ts";
 import { gradeAnswer } from "./grade.ts";
@@ -35,6 +49,14 @@ export interface GradeSummary {
   accuracy: number;
   /** Malformed or unusable lines. */
   errors: number;
+  /** Over the graded rows with a boolean `expected`: our verdict equals it. */
+  agreement?: Agreement;
+  /** Over those rows that carry `math_verify`: it equals `expected`. */
+  math_verify?: Agreement;
+  /** Over those rows that carry `math_verify_run`: it equals `expected`. */
+  math_verify_run?: Agreement;
+  /** The same per source file (`sourceFile` of each row's `source`; `-` when it has none). */
+  bySource?: SourceReport[];
 }
 
 type Row = Record<string, unknown>;
@@ -57,6 +79,7 @@ export async function gradeFile(
   for await (const row of readJsonl<unknown>(path)) rows.push(row);
   const bar = progress(rows.length, "grading");
   const s: GradeSummary = { n: rows.length, graded: 0, correct: 0, accuracy: 0, errors: 0 };
+  const tally = agreementTally();
   for (const row of rows) {
     bar.tick();
     if (row.error !== undefined) {
@@ -75,16 +98,34 @@ export async function gradeFile(
       write(JSON.stringify({ ...value, extracted: extractAnswer(pred) }));
       continue;
     }
-    const g = gradeAnswer(gold, pred, { timeLimitMs });
+    const settings = isObject(value.settings) ? value.settings : undefined;
+    const g = gradeAnswer(gold, pred, { ...optionsOf(settings), timeLimitMs });
     s.graded++;
     if (g.correct) s.correct++;
-    write(
-      JSON.stringify({ ...value, extracted: g.extracted, correct: g.correct, reason: g.reason }),
-    );
+    const graded = { ...value, extracted: g.extracted, correct: g.correct, reason: g.reason };
+    if (typeof value.expected === "boolean") {
+      tally.add(labelled(value, value.expected), g.correct);
+      write(JSON.stringify({ ...graded, agrees: g.correct === value.expected }));
+    } else write(JSON.stringify(graded));
   }
   bar.stop();
   s.accuracy = s.graded ? s.correct / s.graded : 0;
-  return s;
+  return tally.n() === 0 ? s : { ...s, ...tally.summary() };
+}
+
+const isObject = (x: unknown): x is Row => x !== null && typeof x === "object" && !Array.isArray(x);
+
+/** A labelled row's verdicts and source, the fields of the wrong type left out. */
+function labelled(row: Row, expected: boolean): LabelledVerdicts {
+  const { source, math_verify: mv, math_verify_run: run } = row;
+  const known = typeof source === "string" ||
+    (isObject(source) && typeof source.repo === "string" && typeof source.file === "string");
+  return {
+    expected,
+    ...(known ? { source: source as LabelledVerdicts["source"] } : {}),
+    ...(typeof mv === "boolean" ? { math_verify: mv } : {}),
+    ...(typeof run === "boolean" ? { math_verify_run: run } : {}),
+  };
 }
 
 /** The gold and prediction of a row, or what is wrong with it. */
@@ -115,7 +156,8 @@ const FLAGS = {
 const USAGE = usage("grade", FLAGS, {
   positionals: "FILE.jsonl",
   notes: 'FILE.jsonl: one JSON object per line, {"gold", "pred"} (graded) or {"text"} (answer\n' +
-    "extracted); adds extracted, correct and reason; the summary goes to stderr",
+    "extracted); adds extracted, correct and reason; the summary goes to stderr, with the\n" +
+    'agreement with "expected" (ours and "math_verify", per "source") where rows have it',
 });
 
 async function main(): Promise<number> {

@@ -52,3 +52,62 @@ Deno.test("grade CLI: missing file and wrong flag are one-line errors with exit 
   assert.match(flag.stderr, /error: .*--bogus/);
   assert.equal(flag.stderr.trim().split("\n").length, 1);
 });
+
+Deno.test("grade CLI: a labelled suite reports agreement with expected, ours and Math-Verify's, per source file, each row with its settings", async () => {
+  const dir = await Deno.makeTempDir();
+  const input = `${dir}/suite.jsonl`;
+  const repoFile = { repo: "o/r", file: "tests/t.py", test: "t[0]" };
+  await Deno.writeTextFile(
+    input,
+    [
+      // agrees; Math-Verify's stated verdict agrees too
+      { gold: "3", pred: "3", expected: true, source: "a.py::x", math_verify: true },
+      // a wrong label: ours disagrees with it, Math-Verify's run agrees
+      { gold: "3", pred: "4", expected: true, source: "a.py::y", math_verify_run: true },
+      // Math-Verify's `strict: false` makes f(x) and f(y) equal: graded with that setting
+      {
+        gold: "$f(x)$",
+        pred: "$f(y)$",
+        expected: true,
+        source: repoFile,
+        settings: { strict: false },
+      },
+      // the same pair without the setting (not equal), no source, a non-boolean verdict ignored
+      { gold: "$f(x)$", pred: "$f(y)$", expected: false, math_verify: "yes" },
+      // unlabelled: graded, not counted in the agreement
+      { gold: "5", pred: "5" },
+    ].map((r) => JSON.stringify(r)).join("\n") + "\n",
+  );
+  const r = await run([input]);
+  assert.equal(r.code, 0, r.stderr);
+  const rows = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+  assert.deepEqual(rows.map((x) => x.correct), [true, false, true, false, true]);
+  assert.deepEqual(rows.map((x) => x.agrees), [true, false, true, true, undefined]);
+  const summary = JSON.parse(r.stderr.trim().split("\n").at(-1)!);
+  assert.deepEqual(summary.agreement, { n: 4, agree: 3, rate: 0.75 });
+  assert.deepEqual(summary.math_verify, { n: 1, agree: 1, rate: 1 });
+  assert.deepEqual(summary.math_verify_run, { n: 1, agree: 1, rate: 1 });
+  assert.deepEqual(summary.bySource, [
+    {
+      source: "a.py",
+      n: 2,
+      agree: 1,
+      math_verify: { n: 1, agree: 1, rate: 1 },
+      math_verify_run: { n: 1, agree: 1, rate: 1 },
+    },
+    { source: "o/r:tests/t.py", n: 1, agree: 1 },
+    { source: "-", n: 1, agree: 1 },
+  ]);
+  // An unlabelled file's summary is as before.
+  const plain = `${dir}/plain.jsonl`;
+  await Deno.writeTextFile(plain, JSON.stringify({ gold: "5", pred: "5" }) + "\n");
+  const p = await run([plain]);
+  assert.deepEqual(JSON.parse(p.stderr.trim().split("\n").at(-1)!), {
+    n: 1,
+    graded: 1,
+    correct: 1,
+    accuracy: 1,
+    errors: 0,
+  });
+  await Deno.remove(dir, { recursive: true });
+});

@@ -170,6 +170,71 @@ export function optionsOf(settings: Record<string, unknown> | undefined): GradeO
   return opts;
 }
 
+/** What {@linkcode agreementTally} reads from a case: the right verdict, Math-Verify's, the source. */
+export type LabelledVerdicts =
+  & Pick<ConformanceCase, "expected" | "math_verify" | "math_verify_run">
+  & { source?: ConformanceCase["source"] };
+
+/**
+ * Counts of our verdicts and Math-Verify's against `expected`, overall and per source file (in
+ * order of first appearance; a case without a source counts under `-`).
+ *
+ * @example
+ * ```ts
+ * const tally = agreementTally();
+ * tally.add({ expected: true, source: "own", math_verify: false }, true);
+ * tally.summary().agreement; // { n: 1, agree: 1, rate: 1 }
+ * ```
+ */
+export function agreementTally() {
+  type Pair = [n: number, agree: number];
+  type Counts = { ours: Pair; mv: Pair; run: Pair };
+  const zero = (): Counts => ({ ours: [0, 0], mv: [0, 0], run: [0, 0] });
+  const all = zero();
+  const files = new Map<string, Counts>();
+  const bump = (c: Pair, agrees: boolean) => {
+    c[0]++;
+    if (agrees) c[1]++;
+  };
+  const theirs = (c: Counts) => ({
+    ...(c.mv[0] > 0 ? { math_verify: agreement(...c.mv) } : {}),
+    ...(c.run[0] > 0 ? { math_verify_run: agreement(...c.run) } : {}),
+  });
+  return {
+    /** Count one case, given our verdict on it. */
+    add(c: LabelledVerdicts, ours: boolean) {
+      const source = c.source === undefined ? "-" : sourceFile(c.source);
+      let f = files.get(source);
+      if (!f) files.set(source, f = zero());
+      for (const t of [all, f]) {
+        bump(t.ours, ours === c.expected);
+        if (typeof c.math_verify === "boolean") bump(t.mv, c.math_verify === c.expected);
+        if (typeof c.math_verify_run === "boolean") bump(t.run, c.math_verify_run === c.expected);
+      }
+    },
+    /** Cases counted. */
+    n: () => all.ours[0],
+    /** Agreement of ours and of Math-Verify's verdicts (where cases carry them), and per file. */
+    summary(): {
+      agreement: Agreement;
+      math_verify?: Agreement;
+      math_verify_run?: Agreement;
+      bySource: SourceReport[];
+    } {
+      return {
+        agreement: agreement(...all.ours),
+        ...theirs(all),
+        bySource: [...files].map(([source, c]) => ({
+          source,
+          n: c.ours[0],
+          agree: c.ours[1],
+          ...theirs(c),
+        })),
+      };
+    },
+  };
+}
+
 /**
  * Grade every case of a suite (with the options its settings stand for: {@linkcode optionsOf}) and
  * report agreement, overall and per source file.
@@ -192,21 +257,13 @@ export async function runSuite(path: string): Promise<SuiteReport> {
     bySource: [],
   };
   warmUp();
-  const files = new Map<string, { n: number; agree: number; mv: number[]; run: number[] }>();
-  const mv = [0, 0];
-  const run = [0, 0];
+  const tally = agreementTally();
   cases.forEach((c, i) => {
     const t0 = performance.now();
     const g = gradeAnswer(c.gold, c.pred, optionsOf(c.settings));
     report.maxMs = Math.max(report.maxMs, performance.now() - t0);
-    const key = sourceFile(c.source);
-    let f = files.get(key);
-    if (!f) files.set(key, f = { n: 0, agree: 0, mv: [0, 0], run: [0, 0] });
-    f.n++;
-    if (g.correct === c.expected) {
-      report.agree++;
-      f.agree++;
-    } else {
+    tally.add(c, g.correct);
+    if (g.correct !== c.expected) {
       report.disagreements.push({
         line: i + 1,
         source: sourceLabel(c.source),
@@ -218,31 +275,12 @@ export async function runSuite(path: string): Promise<SuiteReport> {
         ...(c.note ? { note: c.note } : {}),
       });
     }
-    for (
-      const [v, total, per] of [[c.math_verify, mv, f.mv], [c.math_verify_run, run, f.run]] as const
-    ) {
-      if (typeof v !== "boolean") continue;
-      total[0]++;
-      per[0]++;
-      if (v === c.expected) {
-        total[1]++;
-        per[1]++;
-      }
-    }
   });
-  report.rate = report.n ? report.agree / report.n : 0;
+  const { agreement: ours, ...theirs } = tally.summary();
+  report.agree = ours.agree;
+  report.rate = ours.rate;
   report.maxMs = Math.round(report.maxMs * 10) / 10;
-  if (mv[0] > 0) report.math_verify = agreement(mv[0], mv[1]);
-  if (run[0] > 0) report.math_verify_run = agreement(run[0], run[1]);
-  for (const [source, f] of files) {
-    report.bySource.push({
-      source,
-      n: f.n,
-      agree: f.agree,
-      ...(f.mv[0] > 0 ? { math_verify: agreement(f.mv[0], f.mv[1]) } : {}),
-      ...(f.run[0] > 0 ? { math_verify_run: agreement(f.run[0], f.run[1]) } : {}),
-    });
-  }
+  Object.assign(report, theirs);
   return report;
 }
 
