@@ -6,8 +6,10 @@
  * whole prefix, prompt included, from the first token; the `n` samples of one call still share
  * that one encoding, as in any batched engine).
  *
- * Reported per search: tokens generated (decoded) and tokens encoded (prefill) on each side, and
- * the speed-up of reuse (time per generated token without it over time with it). The verifier is
+ * Reported per search: tokens generated (decoded) and tokens encoded (prefill) on each side, the
+ * speed-up of reuse (time per generated token without it over time with it), the share of each
+ * side's time in prefill, and a ceiling no cache can pass (the time without reuse over the time,
+ * with it, inside the decoding graph's runs alone, since every token is decoded either way). The verifier is
  * the exact step checker (`oracleScorer`), which calls no model, so the time is the policy's.
  * Each run gets a fresh policy (a warm session, an empty cache), runs alternate ABBA between the
  * two sides, and the best of `reps` is kept.
