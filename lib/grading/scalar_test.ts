@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import { isEquivalent } from "./equivalence.ts";
 import { withinPrecision } from "./tolerance.ts";
 
-const eq = (g: string, p: string) => isEquivalent(g, p).equal;
+// A generous budget: these cases test the rule, and under the full parallel test run the first
+// symbolic comparison of the process can pass the default 200 ms (a timeout reads as unequal).
+const eq = (g: string, p: string) => isEquivalent(g, p, { timeLimitMs: 10_000 }).equal;
 
 Deno.test("precision-aware decimals, both directions", () => {
   assert.ok(withinPrecision(2 / 3, 0.667, 3) && withinPrecision(Math.PI, 3.14, 2));
