@@ -95,6 +95,11 @@ export interface PrefillEngine {
   maxPrefillSlots: number;
   /** Graph runs, real tokens and wall time inside `session.run` (ms) of prefill so far. */
   counters: { prefillRuns: number; prefillTokens: number; prefillRunMs: number };
+  /**
+   * Rows share a run only with rows of the same cached and new lengths, none padded
+   * (`RunnerOptions.batchInvariant`; default false).
+   */
+  batchInvariant?: boolean;
 }
 
 const data = (t: ort.Tensor | Float32Array): Float32Array =>
@@ -181,7 +186,8 @@ export async function encodeSequences(
         (a.to - a.cur) - (b.to - b.cur) || a.cur - b.cur
       );
       if (todo.length === 0) break;
-      // Greedy packing: rows of similar remaining length, bounded padded tokens and slots.
+      // Greedy packing: rows of similar remaining length, bounded padded tokens and slots (with
+      // batch invariance, of the same cached and new lengths: the order keeps those together).
       let i = 0;
       while (i < todo.length) {
         const group: Work[] = [];
@@ -198,6 +204,7 @@ export async function encodeSequences(
           ) {
             break;
           }
+          if (engine.batchInvariant && group.length > 0 && (q !== T || w.cur !== P)) break;
           group.push(w);
           T = T2;
           P = P2;

@@ -94,6 +94,19 @@ export interface RunnerOptions extends SessionOptions, PromptOptions, LoadFolder
    * weights are loaded twice), and when more than one thread is allowed.
    */
   singleThreadMacs?: number;
+  /**
+   * Give every sequence the numbers it would get alone, whatever else runs with it (default
+   * false): rows share a graph run only with rows of the same lengths, so none is padded. A
+   * padded row's columns sit in other vector lanes and 512-column blocks of onnxruntime's CPU
+   * kernels, which moves its logits in the last bits (up to about 1e-6 on the embedded model),
+   * enough to change a verifier score or, rarely, a sample. Unpadded, a sequence computes the
+   * same to the bit alone or batched, prefilled in one run or split, re-encoded or decoded, on one
+   * thread or two (`batch_invariant_test.ts`), so tokens, log-probabilities, hidden states and
+   * scores depend on the sequence alone: not on concurrency, the other problems in flight, the
+   * cache's state or where a run was resumed. Samples of one state, which keep equal lengths,
+   * still decode together.
+   */
+  batchInvariant?: boolean;
 }
 
 /** Default {@linkcode RunnerOptions.singleThreadMacs}. */
@@ -190,6 +203,8 @@ export interface OnnxRunner {
   readonly device: "cpu" | "cuda";
   /** Logits vocabulary size (the graph's last axis). */
   readonly vocabSize: number;
+  /** Rows share a graph run only with rows of their lengths (`RunnerOptions.batchInvariant`). */
+  readonly batchInvariant: boolean;
   /** Fill the cache (and read hidden states / logits) for a set of sequences, batched. */
   encode(jobs: readonly EncodeJob[]): Promise<EncodeResult[]>;
   /** Continue each request `n` times: `result[i][j]` is sample j of request i. */
@@ -298,6 +313,7 @@ export async function createOnnxRunner(
     samplerRunMs: 0,
     samplerFallbacks: 0,
   };
+  const batchInvariant = options.batchInvariant === true;
   const sampler = (options.nativeSampling ?? vocabSize >= NATIVE_SAMPLING_VOCAB)
     ? await createNativeSampler(options)
     : null;
@@ -312,6 +328,7 @@ export async function createOnnxRunner(
       maxPrefillTokens,
       maxPrefillSlots,
       counters,
+      batchInvariant,
     }, jobs);
 
   const ownOf = (
@@ -433,11 +450,16 @@ export async function createOnnxRunner(
 
     while (pending.length > 0 || active.length > 0) {
       const room = maxBatch - active.length;
-      if (pending.length > 0 && (active.length === 0 || room >= refillAt)) {
+      // Batch invariance: only rows of the batch's K/V length join (none padded); a row of
+      // another length joins when the batch reaches its length, or runs once it has emptied.
+      const lenKv = (active[0] ?? pending[0])?.lenKv;
+      const joinable = batchInvariant ? pending.filter((r) => r.lenKv === lenKv) : pending;
+      if (joinable.length > 0 && (active.length === 0 || room >= refillAt)) {
         // Rebuild the batch: kept rows from the current tensors (by slot), joining rows gathered
         // from their (just encoded) cache chains; siblings copy the first sibling's row.
-        const joining = pending.slice(0, room);
-        pending = pending.slice(room);
+        const joining = joinable.slice(0, room);
+        const joined = new Set(joining);
+        pending = pending.filter((r) => !joined.has(r));
         const joinNodes = [...new Set(joining.map((r) => r.node))];
         const chains = joinNodes.map((n) => cache.chain(n));
         chains.forEach((c) => cache.pin(c));
@@ -526,6 +548,7 @@ export async function createOnnxRunner(
     session,
     device: ds.device,
     vocabSize,
+    batchInvariant,
     encode,
     generate,
     counters,
