@@ -91,6 +91,11 @@ export interface BackendFlags {
   gpus?: string[];
   /** `cpu` (default) or `cuda` for the in-process ONNX policy. */
   device?: "cpu" | "cuda";
+  /**
+   * The in-process ONNX policy batches only rows that cannot change each other's numbers
+   * (`RunnerOptions.batchInvariant`): results independent of concurrency and resume.
+   */
+  batchInvariant?: boolean;
 }
 
 /** {@linkcode BackendFlags} as rows of a CLI's flag table (solve, repro and demo spread it). */
@@ -113,6 +118,10 @@ export const BACKEND_FLAGS = {
   "vllm-prm": { type: "string", value: "PRM", help: "a vllm pooling server of PRM for --prm" },
   gpus: { type: "string", value: "ID,...", help: "GPUs for --vllm (default 0; PRM on the last)" },
   device: { type: "string", value: "cpu|cuda", help: "of the ONNX policy (default cpu)" },
+  "batch-invariant": {
+    type: "boolean",
+    help: "ONNX policy: each problem's numbers as if run alone (any concurrency, resumes)",
+  },
 } satisfies Flags;
 
 /** What V of `--prm V` / `--value V` may be, for `--help`. */
@@ -132,8 +141,15 @@ export interface Backend {
   verifier(kind: ScorerKind): string;
   /** The Q# token classifier. */
   classifier(): Promise<TokenClassifier>;
-  /** Model, endpoints, heads and verifiers, for records and notebooks. */
-  describe: { model: string; endpoints?: string[]; heads: string; prm: string; value: string };
+  /** Model, endpoints, heads and verifiers (and batch invariance when on), for records. */
+  describe: {
+    model: string;
+    endpoints?: string[];
+    heads: string;
+    prm: string;
+    value: string;
+    batchInvariant?: true;
+  };
   close(): Promise<void>;
 }
 
@@ -191,6 +207,9 @@ export async function openBackend(flags: BackendFlags): Promise<Backend> {
   if (flags.vllm !== undefined && (endpoints.length > 0 || flags.model !== undefined)) {
     throw new UsageError("give one of --vllm, --model or --endpoint");
   }
+  if (flags.batchInvariant && (endpoints.length > 0 || flags.vllm !== undefined)) {
+    throw new UsageError("--batch-invariant is for the in-process ONNX policy, not a server");
+  }
   let policy: Policy;
   const closers: (() => Promise<void>)[] = [];
   let model: string;
@@ -222,6 +241,7 @@ export async function openBackend(flags: BackendFlags): Promise<Backend> {
       const onnx = await createOnnxPolicy(model, {
         intraOpNumThreads: flags.threads ?? 2,
         ...(flags.device ? { device: flags.device } : {}),
+        ...(flags.batchInvariant ? { batchInvariant: true } : {}),
       });
       policy = onnx;
       closers.push(() => onnx.dispose());
@@ -255,7 +275,7 @@ export async function openBackend(flags: BackendFlags): Promise<Backend> {
     },
     describe: endpoints.length > 0
       ? { model, endpoints, heads, prm, value }
-      : { model, heads, prm, value },
+      : { model, heads, prm, value, ...(flags.batchInvariant ? { batchInvariant: true } : {}) },
     close,
   };
 }

@@ -250,6 +250,7 @@ async function main() {
       vllmPrm: values["vllm-prm"],
       gpus: values.gpus?.split(",").map((g) => g.trim()).filter(Boolean),
       device: deviceFlag(values.device),
+      batchInvariant: values["batch-invariant"],
     },
     dir: values.out,
     html: values.html,

@@ -120,6 +120,7 @@ export async function fingerprint(
     heads_sha256: heads,
     verifiers: await verifierIdentity(d),
     deno: Deno.version.deno,
+    ...(d.batchInvariant ? { batch_invariant: true } : {}),
   };
 }
 
@@ -127,10 +128,11 @@ export async function fingerprint(
 const IDENTITY_KEYS = ["model_sha256", "heads_sha256", "verifiers"] as const;
 
 /**
- * Parts only some runs have (`policy`: an experiment's policy wrapper, `PolicyWrapper.describe`):
- * written when present; a folder without one resumes only under a run without one.
+ * Parts only some runs have (`policy`: an experiment's policy wrapper, `PolicyWrapper.describe`;
+ * `batch_invariant`: `--batch-invariant`): written when present; a folder without one resumes
+ * only under a run without one.
  */
-const OPTIONAL_KEYS = ["policy"] as const;
+const OPTIONAL_KEYS = ["policy", "batch_invariant"] as const;
 
 /**
  * Refuse to resume a results folder whose records were made by another model, other heads or

@@ -66,3 +66,18 @@ Deno.test("guardFingerprint: a policy wrapper is part of the identity when a run
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("guardFingerprint: --batch-invariant is part of the identity, both ways", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const a = { model_sha256: "aaa", heads_sha256: {}, verifiers: {}, deno: "2.9.6" };
+    const exact = { ...a, batch_invariant: true };
+    await guardFingerprint(`${dir}/plain`, a);
+    await assert.rejects(guardFingerprint(`${dir}/plain`, exact), /another batch_invariant/);
+    await guardFingerprint(`${dir}/exact`, exact);
+    await guardFingerprint(`${dir}/exact`, exact);
+    await assert.rejects(guardFingerprint(`${dir}/exact`, a), /another batch_invariant/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

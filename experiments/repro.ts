@@ -97,6 +97,7 @@ async function main() {
     vllmPrm: values["vllm-prm"],
     gpus: values.gpus?.split(",").map((g) => g.trim()).filter(Boolean),
     device: deviceFlag(values.device),
+    batchInvariant: values["batch-invariant"],
   }));
   try {
     const summary = await runExperiment(exp, {

@@ -151,6 +151,7 @@ async function main() {
     vllmPrm: values["vllm-prm"],
     gpus: values.gpus?.split(",").map((g) => g.trim()).filter(Boolean),
     device: deviceFlag(values.device),
+    batchInvariant: values["batch-invariant"],
     threads: numberFlag("threads", values.threads, { integer: true, min: 1 }),
   });
   try {
@@ -172,6 +173,7 @@ async function main() {
       model: fromRoot(backend.describe.model),
       ...(backend.describe.endpoints ? { endpoints: backend.describe.endpoints } : {}),
       model_sha256,
+      ...(backend.describe.batchInvariant ? { batch_invariant: true } : {}),
       ...(useScorer
         ? {
           verifier: fromRoot(verifier),
