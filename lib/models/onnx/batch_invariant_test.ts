@@ -87,3 +87,31 @@ Deno.test("batch invariance: one sequence prefilled whole, split at any point, o
     await single.dispose();
   }
 });
+
+Deno.test("batch invariance on a real vocabulary (the native sampler's path): concurrent requests get what each gets alone", async () => {
+  const dir = new URL("../../../models/random-qwen2", import.meta.url).pathname;
+  const prompts = ["What is 2 + 3?", "Find the sum of all positive divisors of 12."];
+  const opts = { n: 2, temperature: 0.8, topP: 0.95, maxTokens: 12, seed: 3 };
+  const alone: Continuation[][] = [];
+  for (const p of prompts) {
+    const policy = await createOnnxPolicy(dir, { intraOpNumThreads: 2, batchInvariant: true });
+    alone.push((await policy.extend([policy.start(p)], opts))[0]);
+    await policy.dispose();
+  }
+  const policy = await createOnnxPolicy(dir, { intraOpNumThreads: 2, batchInvariant: true });
+  try {
+    assert.ok(policy.runner.counters.samplerRuns === 0);
+    const together = await Promise.all(
+      prompts.map(async (p) => (await policy.extend([policy.start(p)], opts))[0]),
+    );
+    assert.ok(policy.runner.counters.samplerRuns > 0, "the native sampler ran");
+    together.forEach((cs, i) =>
+      cs.forEach((c, j) => {
+        assert.deepEqual(c.tokens, alone[i][j].tokens);
+        assert.ok(sameBits(c.logprobs, alone[i][j].logprobs), `${i}/${j}`);
+      })
+    );
+  } finally {
+    await policy.dispose();
+  }
+});
